@@ -1,0 +1,40 @@
+package dev.orsgateway.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Normalizes the "unknown fields" maps that records keep so provider extensions survive a round trip. */
+public final class Extras {
+    private Extras() {}
+
+    /** An unmodifiable copy of {@code extra} (empty when null). */
+    public static Map<String, JsonNode> copy(Map<String, JsonNode> extra) {
+        if (extra == null || extra.isEmpty()) {
+            return Map.of();
+        }
+        return Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+    }
+
+    /**
+     * Like {@link #copy} but drops the discriminator: with {@code visible = true} type info Jackson hands the
+     * {@code type} property to the any-setter too, and it would be written twice.
+     */
+    public static Map<String, JsonNode> withoutType(Map<String, JsonNode> extra) {
+        if (extra == null || extra.isEmpty()) {
+            return Map.of();
+        }
+        if (!extra.containsKey("type")) {
+            return copy(extra);
+        }
+        Map<String, JsonNode> copy = new LinkedHashMap<>(extra);
+        copy.remove("type");
+        return copy.isEmpty() ? Map.of() : Collections.unmodifiableMap(copy);
+    }
+
+    /** An unmodifiable copy of a list, empty when null. */
+    public static <T> java.util.List<T> list(java.util.List<T> list) {
+        return list == null ? java.util.List.of() : java.util.List.copyOf(list);
+    }
+}
