@@ -1,0 +1,168 @@
+package dev.orsgateway.transcoder;
+
+import dev.orsgateway.core.IdGenerator;
+import dev.orsgateway.core.chat.ChatChunk;
+import dev.orsgateway.core.chat.ChatCompletion;
+import dev.orsgateway.core.chat.ChatCompletionRequest;
+import dev.orsgateway.core.chat.ChatDelta;
+import dev.orsgateway.core.chat.ChatMessage;
+import dev.orsgateway.core.chat.ChatToolCall;
+import dev.orsgateway.core.chat.ChatToolCallDelta;
+import dev.orsgateway.core.chat.ChunkChoice;
+import dev.orsgateway.core.chat.CompletionChoice;
+import dev.orsgateway.core.internal.flow.FlatMapProcessor;
+import dev.orsgateway.core.model.CreateResponseRequest;
+import dev.orsgateway.core.model.Item;
+import dev.orsgateway.core.model.Response;
+import dev.orsgateway.core.model.ResponseEvent;
+import dev.orsgateway.transcoder.internal.RequestTranslator;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The transcoder between the Open Responses API and a Chat Completions provider: requests one way, streams and
+ * completions the other. Thread-safe and stateless; each response gets its own {@link StreamTranscoder}.
+ */
+public final class ChatTranscoder {
+    private final TranscoderOptions options;
+    private final IdGenerator ids;
+    private final Clock clock;
+    private final RequestTranslator translator;
+
+    private ChatTranscoder(TranscoderOptions options, IdGenerator ids, Clock clock) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.ids = Objects.requireNonNull(ids, "ids");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.translator = new RequestTranslator(options);
+    }
+
+    /** A transcoder with default options, random ids and the system clock. */
+    public static ChatTranscoder create() {
+        return new ChatTranscoder(TranscoderOptions.DEFAULT, IdGenerator.random(), Clock.systemUTC());
+    }
+
+    /** A transcoder with the given options, id generator and clock. */
+    public static ChatTranscoder create(TranscoderOptions options, IdGenerator ids, Clock clock) {
+        return new ChatTranscoder(options, ids, clock);
+    }
+
+    /** The options in force. */
+    public TranscoderOptions options() {
+        return options;
+    }
+
+    /**
+     * The chat request for {@code request}, with {@code history} (the replayed {@code previous_response_id} chain,
+     * oldest first) before its input. Invalid requests throw {@link dev.orsgateway.core.OrsException} (400).
+     */
+    public ChatCompletionRequest toChatRequest(CreateResponseRequest request, List<Item> history) {
+        return translator.translate(request, history);
+    }
+
+    /** A state machine for one streamed response (see {@link StreamTranscoder}). */
+    public StreamTranscoder newStreamTranscoder(CreateResponseRequest request, Response initial) {
+        return new StreamTranscoder(request, initial, ids, clock);
+    }
+
+    /**
+     * Transcodes a chunk stream into the event stream of one response. The result may be subscribed once; the
+     * subscription to {@code chunks} happens then, and demand flows through to it. An upstream failure ends the
+     * event stream normally with {@code error} and {@code response.failed}.
+     */
+    public Flow.Publisher<ResponseEvent> transcode(
+            CreateResponseRequest request, Response initial, Flow.Publisher<ChatChunk> chunks) {
+        StreamTranscoder transcoder = newStreamTranscoder(request, initial);
+        FlatMapProcessor<ChatChunk, ResponseEvent> processor = new FlatMapProcessor<>(new Stage(transcoder));
+        AtomicBoolean subscribed = new AtomicBoolean();
+        return subscriber -> {
+            processor.subscribe(subscriber);
+            if (subscribed.compareAndSet(false, true)) {
+                chunks.subscribe(processor);
+            }
+        };
+    }
+
+    /**
+     * The final response of a non-streamed completion: exactly the response the stream of the same content would
+     * end with, since it runs through the same state machine.
+     */
+    public Response toResponse(CreateResponseRequest request, Response initial, ChatCompletion completion) {
+        StreamTranscoder transcoder = newStreamTranscoder(request, initial);
+        List<ResponseEvent> events = new ArrayList<>();
+        for (ChatChunk chunk : chunksOf(completion)) {
+            events.addAll(transcoder.onChunk(chunk));
+        }
+        events.addAll(transcoder.onComplete());
+        return ((ResponseEvent.Lifecycle) events.get(events.size() - 1)).response();
+    }
+
+    /** The chunks a stream of {@code completion}'s first choice would have consisted of. */
+    static List<ChatChunk> chunksOf(ChatCompletion completion) {
+        List<ChatChunk> chunks = new ArrayList<>();
+        CompletionChoice choice = completion.choices().isEmpty() ? null : completion.choices().get(0);
+        if (choice != null && choice.message() != null) {
+            ChatMessage.AssistantMessage message = choice.message();
+            String reasoning = message.reasoningText();
+            if (reasoning != null && !reasoning.isEmpty()) {
+                chunks.add(chunk(completion, new ChatDelta("assistant", null, null, null, null, reasoning, null, null), null));
+            }
+            String text = message.content() == null ? null : message.content().asText();
+            if (text != null && !text.isEmpty()) {
+                chunks.add(chunk(completion, ChatDelta.ofContent(text), null));
+            }
+            if (message.refusal() != null && !message.refusal().isEmpty()) {
+                chunks.add(chunk(completion, new ChatDelta(null, null, message.refusal(), null, null, null, null, null), null));
+            }
+            List<ChatToolCall> toolCalls = message.toolCalls();
+            for (int i = 0; i < toolCalls.size(); i++) {
+                ChatToolCall call = toolCalls.get(i);
+                ChatToolCallDelta delta = new ChatToolCallDelta(i, call.id(), call.type(), call.function());
+                chunks.add(chunk(completion, new ChatDelta(null, null, null, List.of(delta), null, null, null, null), null));
+            }
+            if (message.functionCall() != null) {
+                chunks.add(chunk(
+                        completion,
+                        new ChatDelta(null, null, null, null, message.functionCall(), null, null, null),
+                        null));
+            }
+        }
+        chunks.add(new ChatChunk(
+                completion.id(),
+                completion.created(),
+                completion.model(),
+                List.of(new ChunkChoice(0, null, choice == null ? "stop" : choice.finishReason())),
+                completion.findUsage().orElse(null)));
+        return chunks;
+    }
+
+    private static ChatChunk chunk(ChatCompletion completion, ChatDelta delta, String finishReason) {
+        return new ChatChunk(
+                completion.id(),
+                completion.created(),
+                completion.model(),
+                List.of(new ChunkChoice(0, delta, finishReason)),
+                null);
+    }
+
+    /** Runs a {@link StreamTranscoder} inside the Flow processor. */
+    private record Stage(StreamTranscoder transcoder) implements FlatMapProcessor.Stage<ChatChunk, ResponseEvent> {
+        @Override
+        public List<ResponseEvent> onNext(ChatChunk item) {
+            return transcoder.onChunk(item);
+        }
+
+        @Override
+        public List<ResponseEvent> onComplete() {
+            return transcoder.onComplete();
+        }
+
+        @Override
+        public List<ResponseEvent> onError(Throwable error) {
+            return transcoder.onError(error);
+        }
+    }
+}

@@ -1,0 +1,622 @@
+package dev.orsgateway.transcoder;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.orsgateway.core.IdGenerator;
+import dev.orsgateway.core.OrsException;
+import dev.orsgateway.core.chat.ChatChunk;
+import dev.orsgateway.core.chat.ChatDelta;
+import dev.orsgateway.core.chat.ChatError;
+import dev.orsgateway.core.chat.ChatToolCallDelta;
+import dev.orsgateway.core.chat.ChatUsage;
+import dev.orsgateway.core.chat.ChunkChoice;
+import dev.orsgateway.core.json.OrsJson;
+import dev.orsgateway.core.model.ContentPart;
+import dev.orsgateway.core.model.CreateResponseRequest;
+import dev.orsgateway.core.model.ErrorPayload;
+import dev.orsgateway.core.model.IncompleteDetails;
+import dev.orsgateway.core.model.Item;
+import dev.orsgateway.core.model.ItemStatus;
+import dev.orsgateway.core.model.LogProb;
+import dev.orsgateway.core.model.MessageRole;
+import dev.orsgateway.core.model.Response;
+import dev.orsgateway.core.model.ResponseError;
+import dev.orsgateway.core.model.ResponseEvent;
+import dev.orsgateway.core.model.ResponseStatus;
+import dev.orsgateway.core.model.Usage;
+import dev.orsgateway.transcoder.internal.ToolPolicy;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns one streamed chat completion into the Open Responses event stream: a synchronous state machine, fed chunk
+ * by chunk, that returns the events each input causes. It is not thread-safe; one instance serves one response.
+ *
+ * <p>The lifecycle it emits: {@code response.created}, {@code response.in_progress} (both before the first output),
+ * then per output item {@code output_item.added} → content parts with their deltas and {@code *.done} events →
+ * {@code output_item.done}, and exactly one terminal event: {@code response.completed}, {@code response.incomplete}
+ * ({@code finish_reason} {@code length} or {@code content_filter}) or {@code response.failed} (after an
+ * {@code error} event). Sequence numbers increase from 0.
+ *
+ * <p>Items: reasoning ({@code reasoning_content} / {@code reasoning}) becomes a {@code reasoning} item, text and
+ * refusals a {@code message} item, each tool call a {@code function_call} item, in the order they start. Tool calls
+ * stream live one at a time; a call that starts while another is unfinished, or text that arrives after a call
+ * started, is held back and emitted, whole, when the calls before it are done, so that items never interleave and
+ * no fragment is lost whatever order the provider sends them in. Calls to functions the request does not allow
+ * ({@code tool_choice} {@code none}, {@code allowed_tools}, undeclared names) are suppressed.
+ */
+public final class StreamTranscoder {
+    private static final Logger log = LoggerFactory.getLogger(StreamTranscoder.class);
+
+    private final Response initial;
+    private final IdGenerator ids;
+    private final Clock clock;
+    private final ToolPolicy toolPolicy;
+    private final boolean includeLogprobs;
+
+    private long sequence;
+    private boolean started;
+    private boolean finished;
+
+    private final List<Item> output = new ArrayList<>();
+    private OpenItem open;
+    private final Map<String, ToolCall> calls = new LinkedHashMap<>();
+    private ToolCall liveCall;
+    private ToolCall lastCall;
+    private int admittedCalls;
+    private boolean callsDeferred;
+    private final List<Segment> heldBack = new ArrayList<>();
+
+    private String finishReason;
+    private ChatUsage usage;
+    private String upstreamModel;
+
+    /**
+     * A transcoder for one response.
+     *
+     * @param request the client's request; it decides which tool calls are allowed and whether logprobs are wanted
+     * @param initial the response as {@code response.created} shows it: id, {@code created_at} and the request's
+     *     configuration echoed (see {@link Response.Builder#echo})
+     * @param ids makes item ids ({@code msg_}, {@code fc_}, {@code rs_}) and missing call ids ({@code call_})
+     * @param clock gives {@code completed_at}
+     */
+    public StreamTranscoder(CreateResponseRequest request, Response initial, IdGenerator ids, Clock clock) {
+        this.initial = initial.toBuilder()
+                .status(ResponseStatus.IN_PROGRESS)
+                .output(List.of())
+                .usage(null)
+                .completedAt(null)
+                .build();
+        this.ids = ids;
+        this.clock = clock;
+        this.toolPolicy = ToolPolicy.of(request);
+        this.includeLogprobs = (request.include() != null && request.include().contains("message.output_text.logprobs"))
+                || (request.topLogprobs() != null && request.topLogprobs() > 0);
+    }
+
+    /** Whether a terminal event has been emitted. */
+    public boolean isFinished() {
+        return finished;
+    }
+
+    /** The events {@code chunk} causes; the first call also emits {@code response.created} and {@code in_progress}. */
+    public List<ResponseEvent> onChunk(ChatChunk chunk) {
+        if (finished) {
+            return List.of();
+        }
+        List<ResponseEvent> events = new ArrayList<>();
+        start(events);
+        if (chunk.model() != null && upstreamModel == null) {
+            upstreamModel = chunk.model();
+        }
+        chunk.findUsage().ifPresent(u -> usage = u);
+        var error = chunk.findError();
+        if (error.isPresent()) {
+            fail(events, upstreamError(error.get()));
+            return events;
+        }
+        for (ChunkChoice choice : chunk.choices()) {
+            // We ask for one choice (n is never sent); a provider that still sends others is ignored for them.
+            if (choice.index() != null && choice.index() != 0) {
+                continue;
+            }
+            ChatDelta delta = choice.delta();
+            if (delta != null) {
+                onDelta(events, delta, choice.logprobs());
+            }
+            if (choice.finishReason() != null) {
+                finishReason = choice.finishReason();
+            }
+        }
+        return events;
+    }
+
+    /** The events that end the stream normally: pending items are closed and the terminal event is emitted. */
+    public List<ResponseEvent> onComplete() {
+        if (finished) {
+            return List.of();
+        }
+        List<ResponseEvent> events = new ArrayList<>();
+        start(events);
+        String itemStatus = ItemStatus.COMPLETED;
+        IncompleteDetails incomplete = null;
+        if ("length".equals(finishReason)) {
+            itemStatus = ItemStatus.INCOMPLETE;
+            incomplete = IncompleteDetails.MAX_OUTPUT_TOKENS;
+        } else if ("content_filter".equals(finishReason)) {
+            itemStatus = ItemStatus.INCOMPLETE;
+            incomplete = IncompleteDetails.CONTENT_FILTER;
+        }
+        drain(events, itemStatus);
+        if (output.isEmpty()) {
+            // A model that answered nothing still answered: clients expect an assistant message.
+            openMessage(events);
+            startPart(events, PartKind.TEXT);
+        }
+        if (open != null) {
+            closeOpen(events, itemStatus);
+        }
+        Response.Builder response = terminal(incomplete == null ? ResponseStatus.COMPLETED : ResponseStatus.INCOMPLETE)
+                .incompleteDetails(incomplete);
+        finished = true;
+        Response done = response.build();
+        events.add(
+                incomplete == null
+                        ? new ResponseEvent.Completed(sequence++, done)
+                        : new ResponseEvent.Incomplete(sequence++, done));
+        return events;
+    }
+
+    /**
+     * The events that end the stream after an upstream failure: an {@code error} event, then {@code response.failed}
+     * whose output keeps what had arrived (unfinished items marked {@code incomplete}).
+     */
+    public List<ResponseEvent> onError(Throwable error) {
+        if (finished) {
+            return List.of();
+        }
+        List<ResponseEvent> events = new ArrayList<>();
+        start(events);
+        fail(events, payloadOf(error));
+        return events;
+    }
+
+    private void start(List<ResponseEvent> events) {
+        if (!started) {
+            started = true;
+            events.add(new ResponseEvent.Created(sequence++, initial));
+            events.add(new ResponseEvent.InProgress(sequence++, initial));
+        }
+    }
+
+    private void onDelta(List<ResponseEvent> events, ChatDelta delta, JsonNode logprobs) {
+        String reasoning = delta.reasoningText();
+        if (reasoning != null && !reasoning.isEmpty()) {
+            append(events, PartKind.REASONING, reasoning, null);
+        }
+        if (delta.content() != null && !delta.content().isEmpty()) {
+            append(events, PartKind.TEXT, delta.content(), logprobsOf(logprobs));
+        }
+        if (delta.refusal() != null && !delta.refusal().isEmpty()) {
+            append(events, PartKind.REFUSAL, delta.refusal(), null);
+        }
+        if (delta.toolCalls() != null) {
+            for (int i = 0; i < delta.toolCalls().size(); i++) {
+                onToolCallDelta(events, delta.toolCalls().get(i), i);
+            }
+        }
+        if (delta.functionCall() != null) {
+            // The legacy single function_call of older providers: one call, keyed like index 0.
+            onToolCallDelta(events, new ChatToolCallDelta(0, null, "function", delta.functionCall()), 0);
+        }
+    }
+
+    // ---- text, refusal and reasoning
+
+    private void append(List<ResponseEvent> events, PartKind kind, String text, List<LogProb> logprobs) {
+        if (admittedCalls > 0 || !heldBack.isEmpty()) {
+            // A tool call has started: text now would interleave with it, so it waits (see class Javadoc).
+            heldBack.add(new Segment(kind, text, logprobs));
+            return;
+        }
+        emitText(events, kind, text, logprobs);
+    }
+
+    private void emitText(List<ResponseEvent> events, PartKind kind, String text, List<LogProb> logprobs) {
+        if (kind == PartKind.REASONING) {
+            if (open != null && !open.reasoning) {
+                closeOpen(events, ItemStatus.COMPLETED);
+            }
+            if (open == null) {
+                openReasoning(events);
+            }
+        } else {
+            if (open != null && open.reasoning) {
+                closeOpen(events, ItemStatus.COMPLETED);
+            }
+            if (open == null) {
+                openMessage(events);
+            }
+        }
+        if (open.partKind != kind) {
+            closePart(events);
+            startPart(events, kind);
+        }
+        open.text.append(text);
+        ResponseEvent delta = switch (kind) {
+            case TEXT -> {
+                List<LogProb> eventLogprobs = logprobs == null ? List.of() : logprobs;
+                if (logprobs != null) {
+                    open.logprobs.addAll(logprobs);
+                }
+                yield new ResponseEvent.OutputTextDelta(
+                        sequence++, open.id, open.outputIndex, open.contentIndex, text, eventLogprobs, null);
+            }
+            case REFUSAL ->
+                new ResponseEvent.RefusalDelta(sequence++, open.id, open.outputIndex, open.contentIndex, text);
+            case REASONING ->
+                new ResponseEvent.ReasoningDelta(sequence++, open.id, open.outputIndex, open.contentIndex, text, null);
+        };
+        events.add(delta);
+    }
+
+    private void openMessage(List<ResponseEvent> events) {
+        open = new OpenItem(ids.newId("msg"), output.size(), false);
+        events.add(
+                new ResponseEvent.OutputItemAdded(sequence++, open.outputIndex, open.snapshot(ItemStatus.IN_PROGRESS)));
+    }
+
+    private void openReasoning(List<ResponseEvent> events) {
+        open = new OpenItem(ids.newId("rs"), output.size(), true);
+        events.add(
+                new ResponseEvent.OutputItemAdded(sequence++, open.outputIndex, open.snapshot(ItemStatus.IN_PROGRESS)));
+    }
+
+    private void startPart(List<ResponseEvent> events, PartKind kind) {
+        open.partKind = kind;
+        open.contentIndex = open.parts.size();
+        open.text.setLength(0);
+        open.logprobs.clear();
+        events.add(new ResponseEvent.ContentPartAdded(
+                sequence++, open.id, open.outputIndex, open.contentIndex, emptyPart(kind)));
+    }
+
+    private ContentPart emptyPart(PartKind kind) {
+        return switch (kind) {
+            case TEXT -> new ContentPart.OutputText("", List.of(), includeLogprobs ? List.of() : null, Map.of());
+            case REFUSAL -> new ContentPart.Refusal("");
+            case REASONING -> new ContentPart.ReasoningText("");
+        };
+    }
+
+    private void closePart(List<ResponseEvent> events) {
+        if (open.partKind == null) {
+            return;
+        }
+        String text = open.text.toString();
+        ContentPart part = open.currentPart();
+        switch (open.partKind) {
+            case TEXT ->
+                events.add(new ResponseEvent.OutputTextDone(
+                        sequence++, open.id, open.outputIndex, open.contentIndex, text, List.copyOf(open.logprobs)));
+            case REFUSAL ->
+                events.add(
+                        new ResponseEvent.RefusalDone(sequence++, open.id, open.outputIndex, open.contentIndex, text));
+            case REASONING ->
+                events.add(new ResponseEvent.ReasoningDone(
+                        sequence++, open.id, open.outputIndex, open.contentIndex, text));
+        }
+        events.add(new ResponseEvent.ContentPartDone(sequence++, open.id, open.outputIndex, open.contentIndex, part));
+        open.parts.add(part);
+        open.partKind = null;
+    }
+
+    private void closeOpen(List<ResponseEvent> events, String status) {
+        closePart(events);
+        Item item = open.snapshot(status);
+        events.add(new ResponseEvent.OutputItemDone(sequence++, open.outputIndex, item));
+        output.add(item);
+        open = null;
+    }
+
+    // ---- tool calls
+
+    private void onToolCallDelta(List<ResponseEvent> events, ChatToolCallDelta delta, int position) {
+        ToolCall call = callFor(events, delta, position);
+        if (delta.id() != null && call.callId == null) {
+            call.callId = delta.id();
+        }
+        String name = delta.function() == null ? null : delta.function().name();
+        if (name != null && !name.isEmpty() && call.name == null) {
+            call.name = name;
+        }
+        String arguments = delta.function() == null ? null : delta.function().arguments();
+        if (call.done) {
+            // A fragment for a call already closed: only happens when a provider resends whitespace after the
+            // arguments parsed as complete JSON; anything else is reported, as it cannot be delivered.
+            if (arguments != null && !arguments.isBlank()) {
+                log.warn("dropping arguments fragment for finished tool call {}: {}", call.callId, arguments);
+            }
+            return;
+        }
+        if (arguments != null) {
+            call.arguments.append(arguments);
+        }
+        if (call.name == null || !admit(call)) {
+            return;
+        }
+        if (!call.opened && liveCall == null && !callsDeferred) {
+            openCall(events, call);
+        } else if (!call.opened) {
+            // Once one call waits, every later one waits too, so items keep the order the calls started in.
+            callsDeferred = true;
+        } else if (call == liveCall && arguments != null && !arguments.isEmpty()) {
+            events.add(new ResponseEvent.FunctionCallArgumentsDelta(
+                    sequence++, call.itemId, call.outputIndex, arguments, null));
+        }
+    }
+
+    /** Decides once, when its name is known, whether a call may be emitted: allowed function, within the limit. */
+    private boolean admit(ToolCall call) {
+        if (!call.admitted && !call.suppressed) {
+            if (!toolPolicy.allows(call.name)) {
+                call.suppressed = true;
+                log.warn("suppressing call of function '{}', which this request does not allow", call.name);
+            } else if (!toolPolicy.admitsAnother(admittedCalls)) {
+                call.suppressed = true;
+                log.warn("suppressing call of function '{}' beyond max_tool_calls", call.name);
+            } else {
+                call.admitted = true;
+                admittedCalls++;
+            }
+        }
+        return call.admitted;
+    }
+
+    private ToolCall callFor(List<ResponseEvent> events, ChatToolCallDelta delta, int position) {
+        // Providers key deltas by index; some (older Ollama) omit it and send whole calls with ids instead.
+        String key;
+        if (delta.index() != null) {
+            key = "#" + delta.index();
+        } else if (delta.id() != null) {
+            key = "id:" + delta.id();
+        } else if (lastCall != null) {
+            return lastCall;
+        } else {
+            key = "#" + position;
+        }
+        ToolCall call = calls.get(key);
+        if (call == null) {
+            // A new call while another streams: if the live call's arguments are complete JSON (providers that
+            // send calls one after another) it is finished and the new one can stream live; otherwise the
+            // provider interleaves calls, and the new one waits until the end.
+            if (liveCall != null && isCompleteJson(liveCall.arguments)) {
+                closeCall(events, liveCall, ItemStatus.COMPLETED);
+            }
+            int order = delta.index() != null ? delta.index() : calls.size();
+            call = new ToolCall(order, calls.size());
+            calls.put(key, call);
+        }
+        lastCall = call;
+        return call;
+    }
+
+    private void openCall(List<ResponseEvent> events, ToolCall call) {
+        if (open != null) {
+            closeOpen(events, ItemStatus.COMPLETED);
+        }
+        call.opened = true;
+        call.itemId = ids.newId("fc");
+        if (call.callId == null) {
+            call.callId = ids.newId("call");
+        }
+        call.outputIndex = output.size();
+        liveCall = call;
+        events.add(new ResponseEvent.OutputItemAdded(
+                sequence++, call.outputIndex, call.snapshot("", ItemStatus.IN_PROGRESS)));
+        String soFar = call.arguments.toString();
+        if (!soFar.isEmpty()) {
+            events.add(new ResponseEvent.FunctionCallArgumentsDelta(
+                    sequence++, call.itemId, call.outputIndex, soFar, null));
+        }
+    }
+
+    private void closeCall(List<ResponseEvent> events, ToolCall call, String status) {
+        String arguments = call.arguments.toString();
+        events.add(new ResponseEvent.FunctionCallArgumentsDone(sequence++, call.itemId, call.outputIndex, arguments));
+        Item item = call.snapshot(arguments, status);
+        events.add(new ResponseEvent.OutputItemDone(sequence++, call.outputIndex, item));
+        output.add(item);
+        call.done = true;
+        if (liveCall == call) {
+            liveCall = null;
+        }
+    }
+
+    private static boolean isCompleteJson(CharSequence json) {
+        String text = json.toString().strip();
+        if (text.isEmpty()) {
+            return false;
+        }
+        try {
+            OrsJson.mapper().readTree(text);
+            return true;
+        } catch (JsonProcessingException e) {
+            return false;
+        }
+    }
+
+    // ---- the end
+
+    /** Closes everything still open or held back, in order; the last item closed gets {@code lastStatus}. */
+    private void drain(List<ResponseEvent> events, String lastStatus) {
+        List<ToolCall> remaining = new ArrayList<>();
+        for (ToolCall call : calls.values()) {
+            if (!call.done && call.admitted) {
+                remaining.add(call);
+            }
+        }
+        remaining.sort(Comparator.comparingInt((ToolCall c) -> c.opened ? -1 : 0)
+                .thenComparingInt(c -> c.order)
+                .thenComparingInt(c -> c.arrival));
+        for (int i = 0; i < remaining.size(); i++) {
+            ToolCall call = remaining.get(i);
+            boolean last = i == remaining.size() - 1 && heldBack.isEmpty();
+            if (!call.opened) {
+                openCall(events, call);
+            }
+            closeCall(events, call, last ? lastStatus : ItemStatus.COMPLETED);
+        }
+        List<Segment> segments = new ArrayList<>(heldBack);
+        heldBack.clear();
+        calls.clear();
+        for (Segment segment : segments) {
+            emitText(events, segment.kind, segment.text, segment.logprobs);
+        }
+    }
+
+    private void fail(List<ResponseEvent> events, ErrorPayload error) {
+        events.add(new ResponseEvent.Error(sequence++, error));
+        List<Item> items = new ArrayList<>(output);
+        if (open != null) {
+            if (open.partKind != null) {
+                open.parts.add(open.currentPart());
+            }
+            items.add(open.snapshot(ItemStatus.INCOMPLETE));
+        }
+        for (ToolCall call : calls.values()) {
+            if (call.opened && !call.done) {
+                items.add(call.snapshot(call.arguments.toString(), ItemStatus.INCOMPLETE));
+            }
+        }
+        Response failed = terminal(ResponseStatus.FAILED)
+                .output(items)
+                .completedAt(null)
+                .error(new ResponseError(error.code() == null ? error.type() : error.code(), error.message()))
+                .build();
+        finished = true;
+        events.add(new ResponseEvent.Failed(sequence++, failed));
+    }
+
+    private Response.Builder terminal(String status) {
+        return initial.toBuilder()
+                .status(status)
+                .output(List.copyOf(output))
+                .model(initial.model() == null ? upstreamModel : initial.model())
+                .completedAt(clock.instant().getEpochSecond())
+                .usage(usage == null ? null : usageOf(usage));
+    }
+
+    private static Usage usageOf(ChatUsage usage) {
+        int input = usage.promptTokens() == null ? 0 : usage.promptTokens();
+        int outputTokens = usage.completionTokens() == null ? 0 : usage.completionTokens();
+        int total = usage.totalTokens() == null ? input + outputTokens : usage.totalTokens();
+        int cached = usage.cachedTokens() == null ? 0 : usage.cachedTokens();
+        int reasoning = usage.reasoningTokens() == null ? 0 : usage.reasoningTokens();
+        return new Usage(
+                input,
+                outputTokens,
+                total,
+                new Usage.InputTokensDetails(cached, 0),
+                new Usage.OutputTokensDetails(reasoning));
+    }
+
+    private List<LogProb> logprobsOf(JsonNode logprobs) {
+        if (!includeLogprobs || logprobs == null || !logprobs.path("content").isArray()) {
+            return null;
+        }
+        return Arrays.asList(OrsJson.mapper().convertValue(logprobs.get("content"), LogProb[].class));
+    }
+
+    static ErrorPayload payloadOf(Throwable error) {
+        if (error instanceof OrsException ors) {
+            return ors.error();
+        }
+        String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+        return new ErrorPayload(OrsException.SERVER_ERROR, "server_error", message, null);
+    }
+
+    private static ErrorPayload upstreamError(ChatError error) {
+        String message = error.message() == null ? "the upstream reported an error" : error.message();
+        return new ErrorPayload(
+                OrsException.MODEL_ERROR,
+                error.codeText() == null ? "upstream_error" : error.codeText(),
+                message,
+                error.param());
+    }
+
+    private enum PartKind {
+        TEXT,
+        REFUSAL,
+        REASONING
+    }
+
+    private record Segment(PartKind kind, String text, List<LogProb> logprobs) {}
+
+    /** The message or reasoning item being streamed. */
+    private final class OpenItem {
+        final String id;
+        final int outputIndex;
+        final boolean reasoning;
+        final List<ContentPart> parts = new ArrayList<>();
+        final StringBuilder text = new StringBuilder();
+        final List<LogProb> logprobs = new ArrayList<>();
+        PartKind partKind;
+        int contentIndex;
+
+        OpenItem(String id, int outputIndex, boolean reasoning) {
+            this.id = id;
+            this.outputIndex = outputIndex;
+            this.reasoning = reasoning;
+        }
+
+        ContentPart currentPart() {
+            String value = text.toString();
+            return switch (partKind) {
+                case TEXT ->
+                    new ContentPart.OutputText(
+                            value, List.of(), includeLogprobs ? List.copyOf(logprobs) : null, Map.of());
+                case REFUSAL -> new ContentPart.Refusal(value);
+                case REASONING -> new ContentPart.ReasoningText(value);
+            };
+        }
+
+        Item snapshot(String status) {
+            if (reasoning) {
+                return new Item.Reasoning(id, List.of(), List.copyOf(parts), null, status, Map.of());
+            }
+            return new Item.Message(id, status, MessageRole.ASSISTANT, List.copyOf(parts), null, Map.of());
+        }
+    }
+
+    /** One tool call, from its first fragment to its item. */
+    private static final class ToolCall {
+        final int order;
+        final int arrival;
+        final StringBuilder arguments = new StringBuilder();
+        String callId;
+        String name;
+        String itemId;
+        int outputIndex;
+        boolean opened;
+        boolean done;
+        boolean admitted;
+        boolean suppressed;
+
+        ToolCall(int order, int arrival) {
+            this.order = order;
+            this.arrival = arrival;
+        }
+
+        Item snapshot(String arguments, String status) {
+            return new Item.FunctionCall(itemId, callId, name, arguments, status, Map.of());
+        }
+    }
+}
