@@ -1,0 +1,61 @@
+package dev.orsgateway.core.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Defensive-copy helpers shared by the records of this package. */
+final class Copies {
+
+    private Copies() {}
+
+    /** An unmodifiable, order-preserving copy of the unknown fields; {@code null} becomes empty. */
+    static Map<String, JsonNode> extra(Map<String, JsonNode> extra) {
+        if (extra == null || extra.isEmpty()) {
+            return Map.of();
+        }
+        return Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+    }
+
+    /**
+     * Like {@link #extra(Map)} but without {@code key}: a discriminator read with {@code visible = true} also lands
+     * in the any-setter, and keeping it would write it twice.
+     */
+    static Map<String, JsonNode> extraWithout(Map<String, JsonNode> extra, String key) {
+        if (extra == null || !extra.containsKey(key)) {
+            return extra(extra);
+        }
+        Map<String, JsonNode> copy = new LinkedHashMap<>(extra);
+        copy.remove(key);
+        return extra(copy);
+    }
+
+    /** An unmodifiable copy that tolerates {@code null} elements; a {@code null} list stays {@code null} (absent). */
+    static <T> List<T> list(List<T> list) {
+        return list == null ? null : Collections.unmodifiableList(new ArrayList<>(list));
+    }
+
+    /** An unmodifiable, order-preserving copy; a {@code null} map stays {@code null} (absent). */
+    static <K, V> Map<K, V> map(Map<K, V> map) {
+        return map == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(map));
+    }
+
+    /** Maps a JSON {@code null} (which Jackson hands to {@link JsonNode} components) to an absent value. */
+    static JsonNode node(JsonNode node) {
+        return node == null || node.isNull() || node.isMissingNode() ? null : node;
+    }
+
+    /** The first non-empty string, else the first non-null one, else {@code null}. */
+    static String firstText(String first, String second) {
+        if (first != null && !first.isEmpty()) {
+            return first;
+        }
+        if (second != null && !second.isEmpty()) {
+            return second;
+        }
+        return first != null ? first : second;
+    }
+}
