@@ -103,25 +103,29 @@ public final class ChatTranscoder {
     /** The chunks a stream of {@code completion}'s first choice would have consisted of. */
     static List<ChatChunk> chunksOf(ChatCompletion completion) {
         List<ChatChunk> chunks = new ArrayList<>();
-        CompletionChoice choice = completion.choices().isEmpty() ? null : completion.choices().get(0);
+        CompletionChoice choice =
+                completion.choices().isEmpty() ? null : completion.choices().get(0);
         if (choice != null && choice.message() != null) {
             ChatMessage.AssistantMessage message = choice.message();
             String reasoning = message.reasoningText();
             if (reasoning != null && !reasoning.isEmpty()) {
-                chunks.add(chunk(completion, new ChatDelta("assistant", null, null, null, null, reasoning, null, null), null));
+                chunks.add(chunk(
+                        completion, new ChatDelta("assistant", null, null, null, null, reasoning, null, null), null));
             }
             String text = message.content() == null ? null : message.content().asText();
             if (text != null && !text.isEmpty()) {
                 chunks.add(chunk(completion, ChatDelta.ofContent(text), null));
             }
             if (message.refusal() != null && !message.refusal().isEmpty()) {
-                chunks.add(chunk(completion, new ChatDelta(null, null, message.refusal(), null, null, null, null, null), null));
+                chunks.add(chunk(
+                        completion, new ChatDelta(null, null, message.refusal(), null, null, null, null, null), null));
             }
             List<ChatToolCall> toolCalls = message.toolCalls();
             for (int i = 0; i < toolCalls.size(); i++) {
                 ChatToolCall call = toolCalls.get(i);
                 ChatToolCallDelta delta = new ChatToolCallDelta(i, call.id(), call.type(), call.function());
-                chunks.add(chunk(completion, new ChatDelta(null, null, null, List.of(delta), null, null, null, null), null));
+                chunks.add(chunk(
+                        completion, new ChatDelta(null, null, null, List.of(delta), null, null, null, null), null));
             }
             if (message.functionCall() != null) {
                 chunks.add(chunk(
