@@ -22,14 +22,19 @@ public final class Extras {
      * {@code type} property to the any-setter too, and it would be written twice.
      */
     public static Map<String, JsonNode> withoutType(Map<String, JsonNode> extra) {
+        return withoutKey(extra, "type");
+    }
+
+    /** Like {@link #copy} but drops {@code key}, which the record writes itself (a constant such as {@code object}). */
+    public static Map<String, JsonNode> withoutKey(Map<String, JsonNode> extra, String key) {
         if (extra == null || extra.isEmpty()) {
             return Map.of();
         }
-        if (!extra.containsKey("type")) {
+        if (!extra.containsKey(key)) {
             return copy(extra);
         }
         Map<String, JsonNode> copy = new LinkedHashMap<>(extra);
-        copy.remove("type");
+        copy.remove(key);
         return copy.isEmpty() ? Map.of() : Collections.unmodifiableMap(copy);
     }
 

@@ -2,13 +2,14 @@ package dev.orsgateway.core.model;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.orsgateway.core.internal.Extras;
+import dev.orsgateway.core.model.internal.JsonSchemaSerializer;
 import java.util.Map;
 
 /**
@@ -55,7 +56,8 @@ public sealed interface TextFormat {
 
     /**
      * Output that follows a JSON Schema. In a response's echo the spec wants {@code schema} null and
-     * {@code description} present, which {@link #echo()} produces.
+     * {@code description} present even when null, which {@link #echo()} produces; in a request
+     * {@code description} must be a string or absent. The echo form (no schema) is written with every key.
      *
      * @param name the format's name
      * @param description what it is for, or null
@@ -63,11 +65,11 @@ public sealed interface TextFormat {
      * @param strict whether the schema must be followed exactly
      * @param extra unknown fields, kept
      */
-    @JsonPropertyOrder({"type", "name", "description", "schema", "strict"})
+    @JsonSerialize(using = JsonSchemaSerializer.class)
     record JsonSchema(
             String name,
-            @JsonInclude(JsonInclude.Include.ALWAYS) String description,
-            @JsonInclude(JsonInclude.Include.ALWAYS) JsonNode schema,
+            String description,
+            JsonNode schema,
             Boolean strict,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra)
             implements TextFormat {

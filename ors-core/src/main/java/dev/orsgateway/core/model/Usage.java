@@ -33,11 +33,12 @@ public record Usage(
      * Details of the input tokens.
      *
      * @param cachedTokens tokens served from the provider's prompt cache
-     * @param cacheWriteTokens tokens written to it; not in the spec, but strict OpenAI clients require the key
+     * @param cacheWriteTokens tokens written to it, or null; not in the spec, but strict OpenAI clients require
+     *     the key, so responses the gateway makes carry it
      */
     public record InputTokensDetails(
             @JsonProperty("cached_tokens") int cachedTokens,
-            @JsonProperty("cache_write_tokens") int cacheWriteTokens) {}
+            @JsonProperty("cache_write_tokens") Integer cacheWriteTokens) {}
 
     /**
      * Details of the output tokens.
