@@ -1,0 +1,173 @@
+package dev.orsgateway.core;
+
+import dev.orsgateway.core.chat.ChatCompletionRequest;
+import dev.orsgateway.core.internal.Gateway;
+import dev.orsgateway.core.model.CreateResponseRequest;
+import dev.orsgateway.core.model.Response;
+import dev.orsgateway.core.model.ResponseEvent;
+import dev.orsgateway.core.spi.ChatCompletionsUpstream;
+import dev.orsgateway.core.spi.ItemPage;
+import dev.orsgateway.core.spi.PageRequest;
+import dev.orsgateway.core.spi.ResponseStore;
+import dev.orsgateway.core.spi.ResponseTranscoder;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+
+/**
+ * The Open Responses API, in-process: creates responses through a Chat Completions upstream, keeps them in a
+ * {@link ResponseStore} so that {@code previous_response_id} replays whole conversations, and retrieves, lists and
+ * deletes them. Thread-safe; build one and share it.
+ *
+ * <pre>{@code
+ * OrsGateway gateway = OrsGateway.builder()
+ *         .upstream(OkHttpChatCompletionsUpstream.builder().baseUrl("http://localhost:11434/v1").build())
+ *         .store(SqliteResponseStore.builder().file(Path.of("ors.db")).build())
+ *         .build();
+ * Response response = gateway.complete(CreateResponseRequest.builder().model("llama3.2").input("Hi").build()).join();
+ * }</pre>
+ *
+ * <p>Requests are validated, and {@code previous_response_id} resolved, before any upstream call: an invalid request
+ * throws {@link OrsException} (400; 404 {@code previous_response_not_found} for an unknown id) from the calling
+ * method. Every method that takes an {@code owner} scopes stored responses to it: a response stored under one owner
+ * is not found (404) under another. {@code owner} is whatever identifies the caller (e.g. a hash of its API key), or
+ * null when there is no authentication.
+ */
+public final class OrsGateway {
+    private final Gateway gateway;
+
+    private OrsGateway(Gateway gateway) {
+        this.gateway = gateway;
+    }
+
+    /** A builder; {@link Builder#upstream} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Streams a response: {@code response.created}, {@code response.in_progress}, the output item events and one
+     * terminal event. The upstream call starts when the publisher is subscribed (once); cancelling the subscription
+     * cancels it and stores nothing. The response is stored, unless {@code store} is false, before its terminal
+     * event is delivered, so the next request can continue from it at once. An upstream failure before any output
+     * arrives is signalled as {@code onError} with an {@link OrsException} carrying the upstream's status; after
+     * output began, it ends the stream with {@code error} and {@code response.failed} events.
+     */
+    public Flow.Publisher<ResponseEvent> respond(CreateResponseRequest request, String owner) {
+        return gateway.respond(request, owner);
+    }
+
+    /** {@link #respond(CreateResponseRequest, String)} without an owner. */
+    public Flow.Publisher<ResponseEvent> respond(CreateResponseRequest request) {
+        return respond(request, null);
+    }
+
+    /**
+     * Creates a response without streaming, through a non-streaming upstream call. The future fails with an
+     * {@link OrsException} when the upstream fails; the response is stored (unless {@code store} is false) before
+     * the future completes.
+     */
+    public CompletableFuture<Response> complete(CreateResponseRequest request, String owner) {
+        return gateway.complete(request, owner);
+    }
+
+    /** {@link #complete(CreateResponseRequest, String)} without an owner. */
+    public CompletableFuture<Response> complete(CreateResponseRequest request) {
+        return complete(request, null);
+    }
+
+    /**
+     * The chat request the upstream would receive for {@code request}, history included: for logging, debugging
+     * and tests. Validates like {@link #respond}.
+     */
+    public ChatCompletionRequest previewUpstreamRequest(CreateResponseRequest request, String owner) {
+        return gateway.prepare(request, owner).chatRequest();
+    }
+
+    /** The stored response {@code id}, if it exists and belongs to {@code owner}. */
+    public Optional<Response> retrieve(String id, String owner) {
+        return gateway.retrieve(id, owner);
+    }
+
+    /** Deletes response {@code id} if it exists and belongs to {@code owner}; returns whether it did. */
+    public boolean delete(String id, String owner) {
+        return gateway.delete(id, owner);
+    }
+
+    /** A page of the input items of response {@code id}, if it exists and belongs to {@code owner}. */
+    public Optional<ItemPage> listInputItems(String id, PageRequest page, String owner) {
+        return gateway.listInputItems(id, page, owner);
+    }
+
+    /** The upstream's description, for logs. */
+    public String upstreamDescription() {
+        return gateway.upstream().describe();
+    }
+
+    /** Builds an {@link OrsGateway}. */
+    public static final class Builder {
+        private ChatCompletionsUpstream upstream;
+        private ResponseStore store;
+        private ResponseTranscoder transcoder;
+        private IdGenerator ids = IdGenerator.random();
+        private Clock clock = Clock.systemUTC();
+        private String defaultModel;
+
+        private Builder() {}
+
+        /** The Chat Completions provider (required). */
+        public Builder upstream(ChatCompletionsUpstream upstream) {
+            this.upstream = Objects.requireNonNull(upstream, "upstream");
+            return this;
+        }
+
+        /** Where responses are kept; an in-memory store by default. */
+        public Builder store(ResponseStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /** The transcoder; by default the one {@code ors-transcoder} registers with {@link ServiceLoader}. */
+        public Builder transcoder(ResponseTranscoder transcoder) {
+            this.transcoder = Objects.requireNonNull(transcoder, "transcoder");
+            return this;
+        }
+
+        /** Makes response and item ids; random by default. Used by the default transcoder too. */
+        public Builder idGenerator(IdGenerator ids) {
+            this.ids = Objects.requireNonNull(ids, "ids");
+            return this;
+        }
+
+        /** Gives {@code created_at} and {@code completed_at}; the system clock by default. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The model used when a request names none; by default such requests are rejected (400). */
+        public Builder defaultModel(String model) {
+            this.defaultModel = model;
+            return this;
+        }
+
+        /** Builds the gateway. */
+        public OrsGateway build() {
+            if (upstream == null) {
+                throw new IllegalStateException("an upstream is required: OrsGateway.builder().upstream(...)");
+            }
+            ResponseTranscoder effectiveTranscoder = transcoder != null
+                    ? transcoder
+                    : ServiceLoader.load(ResponseTranscoder.Factory.class)
+                            .findFirst()
+                            .orElseThrow(() -> new IllegalStateException(
+                                    "no ResponseTranscoder found: add the ors-transcoder module to the class path"))
+                            .create(ids, clock);
+            ResponseStore effectiveStore = store != null ? store : new InMemoryResponseStore();
+            return new OrsGateway(new Gateway(upstream, effectiveStore, effectiveTranscoder, ids, clock, defaultModel));
+        }
+    }
+}

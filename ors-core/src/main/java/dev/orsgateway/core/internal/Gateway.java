@@ -1,0 +1,294 @@
+package dev.orsgateway.core.internal;
+
+import dev.orsgateway.core.IdGenerator;
+import dev.orsgateway.core.OrsException;
+import dev.orsgateway.core.chat.ChatCompletionRequest;
+import dev.orsgateway.core.internal.flow.FlatMapProcessor;
+import dev.orsgateway.core.model.CreateResponseRequest;
+import dev.orsgateway.core.model.ErrorPayload;
+import dev.orsgateway.core.model.Item;
+import dev.orsgateway.core.model.Response;
+import dev.orsgateway.core.model.ResponseError;
+import dev.orsgateway.core.model.ResponseEvent;
+import dev.orsgateway.core.model.ResponseStatus;
+import dev.orsgateway.core.spi.ChatCompletionsUpstream;
+import dev.orsgateway.core.spi.ItemPage;
+import dev.orsgateway.core.spi.PageRequest;
+import dev.orsgateway.core.spi.ResponseStore;
+import dev.orsgateway.core.spi.ResponseTranscoder;
+import dev.orsgateway.core.spi.StoredResponse;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The orchestration behind {@link dev.orsgateway.core.OrsGateway}: hydrate, translate, call, transcode, persist. */
+public final class Gateway {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    private final ChatCompletionsUpstream upstream;
+    private final ResponseStore store;
+    private final ResponseTranscoder transcoder;
+    private final IdGenerator ids;
+    private final Clock clock;
+    private final String defaultModel;
+
+    /** A gateway over the given parts. */
+    public Gateway(
+            ChatCompletionsUpstream upstream,
+            ResponseStore store,
+            ResponseTranscoder transcoder,
+            IdGenerator ids,
+            Clock clock,
+            String defaultModel) {
+        this.upstream = upstream;
+        this.store = store;
+        this.transcoder = transcoder;
+        this.ids = ids;
+        this.clock = clock;
+        this.defaultModel = defaultModel;
+    }
+
+    /** The upstream. */
+    public ChatCompletionsUpstream upstream() {
+        return upstream;
+    }
+
+    /**
+     * A request made ready for the upstream.
+     *
+     * @param request the request, with the default model filled in
+     * @param inputItems its input items with ids assigned, as they will be stored
+     * @param chatRequest what the upstream receives
+     * @param initial the response as {@code response.created} shows it
+     */
+    public record Prepared(
+            CreateResponseRequest request,
+            List<Item> inputItems,
+            ChatCompletionRequest chatRequest,
+            Response initial) {}
+
+    /** Validates {@code request}, replays its chain and translates it; throws {@link OrsException} when invalid. */
+    public Prepared prepare(CreateResponseRequest request, String owner) {
+        if (request == null) {
+            throw OrsException.invalidRequest(null, "the request body is required");
+        }
+        if (request.model() == null && defaultModel != null) {
+            request = request.toBuilder().model(defaultModel).build();
+        }
+        if (Boolean.TRUE.equals(request.background())) {
+            throw OrsException.invalidRequest("background", "background mode is not supported by this gateway");
+        }
+        List<Item> history = history(request.previousResponseId(), owner);
+        List<Item> input = request.input() == null ? List.of() : resolveReferences(request.input(), history);
+        List<Item> inputItems = withIds(input);
+        CreateResponseRequest resolved = request.input() == null
+                ? request
+                : request.toBuilder().input(inputItems).build();
+        ChatCompletionRequest chatRequest = transcoder.toChatRequest(resolved, history);
+        Response initial = Response.builder()
+                .echo(resolved)
+                .id(ids.newId("resp"))
+                .createdAt(clock.instant().getEpochSecond())
+                .build();
+        return new Prepared(resolved, inputItems, chatRequest, initial);
+    }
+
+    /** Streams a response; see {@link dev.orsgateway.core.OrsGateway#respond}. */
+    public Flow.Publisher<ResponseEvent> respond(CreateResponseRequest request, String owner) {
+        Prepared prepared = prepare(streaming(request, true), owner);
+        log.debug("response {}: streaming from {}", prepared.initial().id(), upstream.describe());
+        Flow.Publisher<ResponseEvent> events =
+                transcoder.transcode(prepared.request(), prepared.initial(), upstream.stream(prepared.chatRequest()));
+        FlatMapProcessor<ResponseEvent, ResponseEvent> persisting =
+                new FlatMapProcessor<>(new Persist(prepared, owner));
+        AtomicBoolean subscribed = new AtomicBoolean();
+        return subscriber -> {
+            persisting.subscribe(subscriber);
+            if (subscribed.compareAndSet(false, true)) {
+                events.subscribe(persisting);
+            }
+        };
+    }
+
+    /** Creates a response without streaming; see {@link dev.orsgateway.core.OrsGateway#complete}. */
+    public CompletableFuture<Response> complete(CreateResponseRequest request, String owner) {
+        Prepared prepared = prepare(streaming(request, false), owner);
+        log.debug("response {}: calling {}", prepared.initial().id(), upstream.describe());
+        return upstream.complete(prepared.chatRequest())
+                .thenApply(completion -> transcoder.toResponse(prepared.request(), prepared.initial(), completion))
+                .thenApply(response -> {
+                    persist(prepared, response, owner);
+                    return response;
+                });
+    }
+
+    /** The stored response {@code id} if {@code owner} may see it. */
+    public Optional<Response> retrieve(String id, String owner) {
+        return find(id, owner).map(StoredResponse::response);
+    }
+
+    /** Deletes {@code id} if {@code owner} may see it. */
+    public boolean delete(String id, String owner) {
+        return find(id, owner).isPresent() && store.delete(id);
+    }
+
+    /** Lists the input items of {@code id} if {@code owner} may see it. */
+    public Optional<ItemPage> listInputItems(String id, PageRequest page, String owner) {
+        return find(id, owner).flatMap(found -> store.inputItems(id, page));
+    }
+
+    private Optional<StoredResponse> find(String id, String owner) {
+        if (id == null || id.isEmpty()) {
+            return Optional.empty();
+        }
+        return store.find(id).filter(stored -> Objects.equals(stored.owner(), owner));
+    }
+
+    private static CreateResponseRequest streaming(CreateResponseRequest request, boolean stream) {
+        if (request == null || Objects.equals(request.stream(), stream) || (!stream && request.stream() == null)) {
+            return request;
+        }
+        return request.toBuilder().stream(stream).build();
+    }
+
+    private List<Item> history(String previousResponseId, String owner) {
+        if (previousResponseId == null) {
+            return List.of();
+        }
+        StoredResponse previous = find(previousResponseId, owner).orElseThrow(() -> notFound(previousResponseId));
+        if (ResponseStatus.FAILED.equals(previous.response().status())) {
+            // A failed response's output may be half-written; replaying it would feed the model a broken turn.
+            throw OrsException.invalidRequest(
+                    "previous_response_id",
+                    "previous_response_failed",
+                    "response " + previousResponseId + " failed and cannot be continued; continue from its"
+                            + " previous response instead");
+        }
+        try {
+            return store.replay(previousResponseId).orElseThrow(() -> notFound(previousResponseId));
+        } catch (ResponseStore.BrokenChainException e) {
+            throw OrsException.notFound(
+                    "previous_response_not_found",
+                    "previous_response_id",
+                    "response " + e.missingId() + ", an ancestor of " + previousResponseId + ", no longer exists");
+        }
+    }
+
+    private static OrsException notFound(String id) {
+        return OrsException.notFound(
+                "previous_response_not_found", "previous_response_id", "no response with id '" + id + "' was found");
+    }
+
+    private static List<Item> resolveReferences(List<Item> input, List<Item> history) {
+        boolean any = input.stream().anyMatch(Item.ItemReference.class::isInstance);
+        if (!any) {
+            return input;
+        }
+        Map<String, Item> byId = new HashMap<>();
+        for (Item item : history) {
+            if (item.id() != null) {
+                byId.put(item.id(), item);
+            }
+        }
+        List<Item> resolved = new ArrayList<>(input.size());
+        for (int i = 0; i < input.size(); i++) {
+            Item item = input.get(i);
+            if (item instanceof Item.ItemReference reference) {
+                Item target = byId.get(reference.id());
+                if (target == null) {
+                    throw OrsException.invalidRequest(
+                            "input[" + i + "].id",
+                            "item_not_found",
+                            "item_reference '" + reference.id()
+                                    + "' names no item of the previous_response_id conversation");
+                }
+                resolved.add(target);
+            } else {
+                resolved.add(item);
+            }
+        }
+        return resolved;
+    }
+
+    /** Gives every input item an id, as stored items need one for listing and references. */
+    private List<Item> withIds(List<Item> input) {
+        List<Item> result = new ArrayList<>(input.size());
+        for (Item item : input) {
+            result.add(item.id() != null ? item : withId(item));
+        }
+        return result;
+    }
+
+    private Item withId(Item item) {
+        if (item instanceof Item.Message m) {
+            return new Item.Message(ids.newId("msg"), m.status(), m.role(), m.content(), m.phase(), m.extra());
+        }
+        if (item instanceof Item.FunctionCall c) {
+            return new Item.FunctionCall(ids.newId("fc"), c.callId(), c.name(), c.arguments(), c.status(), c.extra());
+        }
+        if (item instanceof Item.FunctionCallOutput o) {
+            return new Item.FunctionCallOutput(ids.newId("fco"), o.callId(), o.output(), o.status(), o.extra());
+        }
+        if (item instanceof Item.Reasoning r) {
+            return new Item.Reasoning(
+                    ids.newId("rs"), r.summary(), r.content(), r.encryptedContent(), r.status(), r.extra());
+        }
+        if (item instanceof Item.Compaction c) {
+            return new Item.Compaction(ids.newId("cmp"), c.encryptedContent(), c.createdBy(), c.extra());
+        }
+        return item;
+    }
+
+    private void persist(Prepared prepared, Response response, String owner) {
+        if (!prepared.request().isStored()) {
+            return;
+        }
+        store.save(new StoredResponse(response, prepared.inputItems(), owner));
+        log.debug("response {}: stored ({})", response.id(), response.status());
+    }
+
+    /** Stores the response when its terminal event passes, before the event reaches the subscriber. */
+    private final class Persist implements FlatMapProcessor.Stage<ResponseEvent, ResponseEvent> {
+        private final Prepared prepared;
+        private final String owner;
+
+        Persist(Prepared prepared, String owner) {
+            this.prepared = prepared;
+            this.owner = owner;
+        }
+
+        @Override
+        public List<ResponseEvent> onNext(ResponseEvent event) {
+            if (!event.isTerminal()) {
+                return List.of(event);
+            }
+            Response response = ((ResponseEvent.Lifecycle) event).response();
+            try {
+                persist(prepared, response, owner);
+                return List.of(event);
+            } catch (RuntimeException e) {
+                log.error("response {}: could not be stored", response.id(), e);
+                String message = "the response could not be stored: " + e.getMessage();
+                Response failed = response.toBuilder()
+                        .status(ResponseStatus.FAILED)
+                        .completedAt(null)
+                        .error(new ResponseError("storage_error", message))
+                        .build();
+                long sequence = event.sequenceNumber();
+                return List.of(
+                        new ResponseEvent.Error(
+                                sequence, new ErrorPayload(OrsException.SERVER_ERROR, "storage_error", message, null)),
+                        new ResponseEvent.Failed(sequence + 1, failed));
+            }
+        }
+    }
+}
