@@ -11,7 +11,8 @@ import java.util.List;
  * @param data the items of this page
  * @param firstId the id of the first item, or null when empty
  * @param lastId the id of the last item, or null when empty
- * @param hasMore whether more items follow in this order
+ * @param hasMore whether more items lie beyond this page in the direction of paging (see {@link
+ *     ResponseStore#inputItems})
  */
 @JsonPropertyOrder({"object", "data", "first_id", "last_id", "has_more"})
 public record ItemPage(

@@ -1,0 +1,312 @@
+package dev.orsgateway.store.sqlite.internal;
+
+import static org.jooq.impl.DSL.exists;
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.inline;
+import static org.jooq.impl.DSL.max;
+import static org.jooq.impl.DSL.min;
+import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.select;
+import static org.jooq.impl.DSL.selectOne;
+import static org.jooq.impl.DSL.table;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.orsgateway.core.OrsException;
+import dev.orsgateway.core.json.OrsJson;
+import dev.orsgateway.core.model.Item;
+import dev.orsgateway.core.model.Response;
+import dev.orsgateway.core.spi.ItemPage;
+import dev.orsgateway.core.spi.PageRequest;
+import dev.orsgateway.core.spi.ResponseStore;
+import dev.orsgateway.core.spi.StoredResponse;
+import dev.orsgateway.store.sqlite.internal.Schema.Items;
+import dev.orsgateway.store.sqlite.internal.Schema.Responses;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import org.jooq.BatchBindStep;
+import org.jooq.CommonTableExpression;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Record2;
+import org.jooq.Record3;
+import org.jooq.ResultQuery;
+import org.jooq.Table;
+import org.jooq.exception.DataAccessException;
+import org.jooq.exception.SQLStateClass;
+import org.jooq.impl.SQLDataType;
+
+/**
+ * The {@link ResponseStore} queries, written once with the jOOQ DSL for every dialect the store runs on (SQLite,
+ * PostgreSQL).
+ */
+public final class JooqResponseStore implements ResponseStore {
+
+    // The recursive common table expression replay walks: one row per response of the chain.
+    private static final Table<Record> CHAIN = table(name("chain"));
+    private static final Field<String> CHAIN_ID = field(name("chain", "id"), SQLDataType.VARCHAR);
+    private static final Field<String> CHAIN_PREVIOUS = field(name("chain", "previous_id"), SQLDataType.VARCHAR);
+    private static final Field<Integer> CHAIN_DEPTH = field(name("chain", "depth"), SQLDataType.INTEGER);
+
+    private final Database database;
+
+    /** A store over {@code database}, whose schema is migrated. */
+    public JooqResponseStore(Database database) {
+        this.database = database;
+    }
+
+    @Override
+    public void save(StoredResponse stored) {
+        Response response = stored.response();
+        String id = response.id();
+        if (id == null) {
+            throw new IllegalArgumentException("the response has no id");
+        }
+        if (id.equals(response.previousResponseId())) {
+            throw new IllegalArgumentException("response " + id + " continues itself");
+        }
+        List<Item> inputs = stored.inputItems();
+        for (int i = 0; i < inputs.size(); i++) {
+            if (inputs.get(i).id() == null) {
+                throw new IllegalArgumentException("input item " + i + " of response " + id + " has no id");
+            }
+        }
+        // Serialize before the transaction, so the write lock is held only for the database work.
+        String responseJson =
+                OrsJson.write(response.toBuilder().output(List.of()).build());
+        List<String> inputJson = inputs.stream().map(OrsJson::write).toList();
+        List<String> outputJson = response.output().stream().map(OrsJson::write).toList();
+
+        database.write(tx -> {
+            if (tx.fetchExists(Responses.TABLE, Responses.ID.eq(id))) {
+                throw new IllegalStateException("response " + id + " is already stored");
+            }
+            if (tx.fetchExists(Responses.TABLE, Responses.PREVIOUS_RESPONSE_ID.eq(id))) {
+                throw new IllegalStateException("stored responses continue " + id + "; it cannot be saved again");
+            }
+            try {
+                tx.insertInto(
+                                Responses.TABLE,
+                                Responses.ID,
+                                Responses.PREVIOUS_RESPONSE_ID,
+                                Responses.OWNER,
+                                Responses.STATUS,
+                                Responses.MODEL,
+                                Responses.CREATED_AT,
+                                Responses.RESPONSE_JSON)
+                        .values(
+                                id,
+                                response.previousResponseId(),
+                                stored.owner(),
+                                response.status(),
+                                response.model(),
+                                response.createdAt(),
+                                responseJson)
+                        .execute();
+            } catch (DataAccessException e) {
+                // Another gateway instance on a shared database (PostgreSQL) may insert the same id between the
+                // check above and this insert. The primary key is the only constraint this insert can break: every
+                // other column is nullable or always set (Schema.Responses).
+                if (e.sqlStateClass() == SQLStateClass.C23_INTEGRITY_CONSTRAINT_VIOLATION) {
+                    throw new IllegalStateException("response " + id + " is already stored", e);
+                }
+                throw e;
+            }
+            if (!inputs.isEmpty() || !outputJson.isEmpty()) {
+                BatchBindStep batch = tx.batch(tx.insertInto(
+                                Items.TABLE,
+                                Items.RESPONSE_ID,
+                                Items.KIND,
+                                Items.POSITION,
+                                Items.ITEM_ID,
+                                Items.ITEM_TYPE,
+                                Items.ITEM_JSON)
+                        .values((String) null, null, null, null, null, null));
+                for (int i = 0; i < inputs.size(); i++) {
+                    Item item = inputs.get(i);
+                    batch.bind(id, Items.INPUT, i, item.id(), item.type(), inputJson.get(i));
+                }
+                List<Item> outputs = response.output();
+                for (int i = 0; i < outputs.size(); i++) {
+                    Item item = outputs.get(i);
+                    batch.bind(id, Items.OUTPUT, i, item.id(), item.type(), outputJson.get(i));
+                }
+                batch.execute();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<StoredResponse> find(String id) {
+        record Row(String owner, String responseJson, List<Record2<String, String>> items) {}
+        Row row = database.readTransaction(tx -> {
+            Record2<String, String> response = tx.select(Responses.OWNER, Responses.RESPONSE_JSON)
+                    .from(Responses.TABLE)
+                    .where(Responses.ID.eq(id))
+                    .fetchOne();
+            if (response == null) {
+                return null;
+            }
+            List<Record2<String, String>> items = tx.select(Items.KIND, Items.ITEM_JSON)
+                    .from(Items.TABLE)
+                    .where(Items.RESPONSE_ID.eq(id))
+                    .orderBy(Items.KIND, Items.POSITION)
+                    .fetch();
+            return new Row(response.value1(), response.value2(), items);
+        });
+        if (row == null) {
+            return Optional.empty();
+        }
+        List<Item> inputs = new ArrayList<>();
+        List<Item> outputs = new ArrayList<>();
+        for (Record2<String, String> item : row.items()) {
+            (Items.INPUT.equals(item.value1()) ? inputs : outputs).add(read(item.value2(), Item.class));
+        }
+        Response response = read(row.responseJson(), Response.class).toBuilder()
+                .output(outputs)
+                .build();
+        return Optional.of(new StoredResponse(response, inputs, row.owner()));
+    }
+
+    @Override
+    public Optional<List<Item>> replay(String id) {
+        List<Record2<String, String>> rows =
+                database.read(tx -> replayQuery(tx, id).fetch());
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        // Rows come oldest response first. The walk stops at the first response it cannot find, so when the
+        // oldest one found still has a previous_response_id, that response is missing.
+        String missing = rows.get(0).value1();
+        if (missing != null) {
+            throw new BrokenChainException(missing);
+        }
+        List<Item> items = new ArrayList<>(rows.size());
+        for (Record2<String, String> row : rows) {
+            if (row.value2() != null) { // a response without items joins as one row of nulls
+                items.add(read(row.value2(), Item.class));
+            }
+        }
+        return Optional.of(Collections.unmodifiableList(items));
+    }
+
+    /**
+     * The one replay query: a recursive walk from {@code id} up its previous_response_id chain, joined to the
+     * items, oldest response first, each one's input items before its output items. Each row is the previous id
+     * of its response and one item's JSON.
+     */
+    public static ResultQuery<Record2<String, String>> replayQuery(DSLContext dsl, String id) {
+        CommonTableExpression<Record3<String, String, Integer>> chain = name("chain")
+                .fields("id", "previous_id", "depth")
+                .as(select(Responses.ID, Responses.PREVIOUS_RESPONSE_ID, inline(0))
+                        .from(Responses.TABLE)
+                        .where(Responses.ID.eq(id))
+                        .unionAll(select(Responses.ID, Responses.PREVIOUS_RESPONSE_ID, CHAIN_DEPTH.plus(inline(1)))
+                                .from(CHAIN)
+                                .join(Responses.TABLE)
+                                .on(Responses.ID.eq(CHAIN_PREVIOUS))));
+        return dsl.withRecursive(chain)
+                .select(CHAIN_PREVIOUS, Items.ITEM_JSON)
+                .from(CHAIN)
+                .leftJoin(Items.TABLE)
+                .on(Items.RESPONSE_ID.eq(CHAIN_ID))
+                // 'input' sorts before 'output' (Schema.Items.INPUT).
+                .orderBy(CHAIN_DEPTH.desc(), Items.KIND.asc(), Items.POSITION.asc());
+    }
+
+    @Override
+    public Optional<ItemPage> inputItems(String id, PageRequest page) {
+        boolean ascending = page.ascending();
+        String after = page.after();
+        String before = page.before();
+        // With `before` alone the page is the one right before the cursor: read backwards from it, then turn.
+        boolean backwards = before != null && after == null;
+        List<Record2<String, String>> rows = database.readTransaction(tx -> {
+            Field<Boolean> present =
+                    field(exists(selectOne().from(Responses.TABLE).where(Responses.ID.eq(id))));
+            Record3<Boolean, Integer, Integer> found = tx.select(
+                            present, cursorPosition(id, after, ascending), cursorPosition(id, before, ascending))
+                    .fetchOne();
+            if (found == null || !Boolean.TRUE.equals(found.value1())) {
+                return null;
+            }
+            Integer afterPosition = found.value2();
+            Integer beforePosition = found.value3();
+            if (after != null && afterPosition == null) {
+                throw unknownCursor(id, "after", after);
+            }
+            if (before != null && beforePosition == null) {
+                throw unknownCursor(id, "before", before);
+            }
+            Condition condition = Items.RESPONSE_ID.eq(id).and(Items.KIND.eq(Items.INPUT));
+            if (afterPosition != null) {
+                condition =
+                        condition.and(ascending ? Items.POSITION.gt(afterPosition) : Items.POSITION.lt(afterPosition));
+            }
+            if (beforePosition != null) {
+                condition = condition.and(
+                        ascending ? Items.POSITION.lt(beforePosition) : Items.POSITION.gt(beforePosition));
+            }
+            return tx.select(Items.ITEM_ID, Items.ITEM_JSON)
+                    .from(Items.TABLE)
+                    .where(condition)
+                    .orderBy(ascending != backwards ? Items.POSITION.asc() : Items.POSITION.desc())
+                    .limit(page.limit() + 1)
+                    .fetch();
+        });
+        if (rows == null) {
+            return Optional.empty();
+        }
+        boolean hasMore = rows.size() > page.limit();
+        List<Record2<String, String>> kept = new ArrayList<>(rows.subList(0, Math.min(rows.size(), page.limit())));
+        if (backwards) {
+            Collections.reverse(kept);
+        }
+        List<Item> data = new ArrayList<>(kept.size());
+        for (Record2<String, String> row : kept) {
+            data.add(read(row.value2(), Item.class));
+        }
+        String firstId = kept.isEmpty() ? null : kept.get(0).value1();
+        String lastId = kept.isEmpty() ? null : kept.get(kept.size() - 1).value1();
+        return Optional.of(new ItemPage(data, firstId, lastId, hasMore));
+    }
+
+    /** The position of input item {@code itemId} (its first occurrence in the chosen order), or a null field. */
+    private static Field<Integer> cursorPosition(String responseId, String itemId, boolean ascending) {
+        if (itemId == null) {
+            return inline((Integer) null, SQLDataType.INTEGER);
+        }
+        return field(select(ascending ? min(Items.POSITION) : max(Items.POSITION))
+                .from(Items.TABLE)
+                .where(Items.RESPONSE_ID.eq(responseId))
+                .and(Items.KIND.eq(Items.INPUT))
+                .and(Items.ITEM_ID.eq(itemId)));
+    }
+
+    private static OrsException unknownCursor(String responseId, String param, String itemId) {
+        return OrsException.invalidRequest(
+                param, "response " + responseId + " has no input item with id '" + itemId + "'");
+    }
+
+    @Override
+    public boolean delete(String id) {
+        return database.write(tx -> {
+            // The foreign key cascades too, but a DataSource the user configured may not enforce foreign keys.
+            tx.deleteFrom(Items.TABLE).where(Items.RESPONSE_ID.eq(id)).execute();
+            return tx.deleteFrom(Responses.TABLE).where(Responses.ID.eq(id)).execute() > 0;
+        });
+    }
+
+    private static <T> T read(String json, Class<T> type) {
+        try {
+            return OrsJson.read(json, type);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

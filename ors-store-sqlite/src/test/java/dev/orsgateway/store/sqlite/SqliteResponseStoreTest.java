@@ -1,0 +1,281 @@
+package dev.orsgateway.store.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.orsgateway.core.spi.PageRequest;
+import dev.orsgateway.core.spi.ResponseStore;
+import dev.orsgateway.core.spi.ResponseStore.BrokenChainException;
+import dev.orsgateway.core.spi.StoredResponse;
+import dev.orsgateway.core.testing.ResponseStoreContract;
+import dev.orsgateway.store.sqlite.internal.JooqResponseStore;
+import dev.orsgateway.store.sqlite.internal.Schema.SchemaVersion;
+import dev.orsgateway.store.sqlite.internal.SchemaMigrations;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.jooq.DSLContext;
+import org.jooq.ExecuteContext;
+import org.jooq.ExecuteListener;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+class SqliteResponseStoreTest extends ResponseStoreContract {
+
+    @TempDir
+    Path dir;
+
+    private Path file() {
+        return dir.resolve("nested/dirs/ors.db");
+    }
+
+    @Override
+    protected ResponseStore newStore() {
+        return SqliteResponseStore.open(file());
+    }
+
+    @Test
+    void reopeningTheFileSeesTheData() {
+        store.save(chainLink("resp_1", null, "a"));
+        store.save(chainLink("resp_2", "resp_1", "b"));
+        ((SqliteResponseStore) store).close();
+
+        try (SqliteResponseStore reopened = SqliteResponseStore.open(file())) {
+            assertThat(reopened.find("resp_2")).isPresent();
+            assertThat(ids(reopened.replay("resp_2").orElseThrow())).containsExactly("a_in", "a_out", "b_in", "b_out");
+        }
+    }
+
+    @Test
+    void schemaVersionIsRecordedAndTheJournalIsWal() throws Exception {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl())) {
+            DSLContext dsl = DSL.using(connection, SQLDialect.SQLITE);
+
+            assertThat(dsl.select(SchemaVersion.VERSION)
+                            .from(SchemaVersion.TABLE)
+                            .fetch(SchemaVersion.VERSION))
+                    .containsExactly(SchemaMigrations.latestVersion());
+            // WAL is a property of the file, so a plain connection sees it too.
+            assertThat(dsl.fetchValue("pragma journal_mode")).isEqualTo("wal");
+        }
+    }
+
+    @Test
+    void migratingAgainIsANoOp() throws Exception {
+        store.save(chainLink("resp_1", null, "a"));
+        ((SqliteResponseStore) store).close();
+
+        try (Connection connection = DriverManager.getConnection(jdbcUrl())) {
+            DSLContext dsl = DSL.using(connection, SQLDialect.SQLITE);
+            assertThat(SchemaMigrations.migrate(dsl)).isEqualTo(1);
+            assertThat(SchemaMigrations.migrate(dsl)).isEqualTo(1);
+            assertThat(dsl.fetchCount(SchemaVersion.TABLE)).isEqualTo(1);
+        }
+        try (SqliteResponseStore reopened = SqliteResponseStore.open(file())) {
+            assertThat(reopened.find("resp_1")).isPresent();
+        }
+    }
+
+    @Test
+    void migrationOnAnEmptyDatabaseCreatesEverythingOnce() throws Exception {
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("empty.db"))) {
+            DSLContext dsl = DSL.using(connection, SQLDialect.SQLITE);
+
+            int first = dsl.transactionResult(tx -> SchemaMigrations.migrate(tx.dsl()));
+            int second = dsl.transactionResult(tx -> SchemaMigrations.migrate(tx.dsl()));
+
+            assertThat(first).isEqualTo(1);
+            assertThat(second).isEqualTo(1);
+
+            assertThat(dsl.meta().getTables().stream().map(t -> t.getName()))
+                    .contains("responses", "items", "schema_version");
+            assertThat(dsl.fetchCount(SchemaVersion.TABLE)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aSchemaFromANewerVersionIsRefused() throws Exception {
+        ((SqliteResponseStore) store).close();
+        try (Connection connection = DriverManager.getConnection(jdbcUrl())) {
+            DSL.using(connection, SQLDialect.SQLITE)
+                    .insertInto(
+                            SchemaVersion.TABLE,
+                            SchemaVersion.VERSION,
+                            SchemaVersion.DESCRIPTION,
+                            SchemaVersion.APPLIED_AT)
+                    .values(99, "from the future", 0L)
+                    .execute();
+        }
+
+        assertThatThrownBy(() -> SqliteResponseStore.open(file()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("99");
+    }
+
+    @Test
+    void replayOfAChainOfDepth100IsOneQuery() {
+        List<String> statements = new CopyOnWriteArrayList<>();
+        try (SqliteResponseStore counted = SqliteResponseStore.builder()
+                .file(dir.resolve("counted.db"))
+                .executeListener(recording(statements))
+                .build()) {
+            saveChain(counted, 100);
+            statements.clear();
+
+            assertThat(counted.replay("resp_99").orElseThrow()).hasSize(200);
+
+            assertThat(statements).as("statements run by replay").hasSize(1);
+            assertThat(statements.get(0)).startsWith("with recursive");
+        }
+    }
+
+    @Test
+    void brokenChainOfDepth100IsFoundInTheSameOneQuery() {
+        List<String> statements = new CopyOnWriteArrayList<>();
+        try (SqliteResponseStore counted = SqliteResponseStore.builder()
+                .file(dir.resolve("counted.db"))
+                .executeListener(recording(statements))
+                .build()) {
+            saveChain(counted, 100);
+            counted.delete("resp_37");
+            statements.clear();
+
+            assertThatThrownBy(() -> counted.replay("resp_99"))
+                    .isInstanceOfSatisfying(
+                            BrokenChainException.class,
+                            e -> assertThat(e.missingId()).isEqualTo("resp_37"));
+            assertThat(statements).hasSize(1);
+        }
+    }
+
+    @Test
+    void replayQueryRendersForPostgres() {
+        String sql = JooqResponseStore.replayQuery(DSL.using(SQLDialect.POSTGRES), "resp_1")
+                .getSQL();
+
+        assertThat(sql).startsWith("with recursive \"chain\"(\"id\", \"previous_id\", \"depth\") as (");
+    }
+
+    @Test
+    void storeWorksOnAJdbcUrlAndOnAUserDataSource() {
+        try (SqliteResponseStore byUrl = SqliteResponseStore.builder()
+                .jdbcUrl("jdbc:sqlite:" + dir.resolve("by-url.db"))
+                .build()) {
+            assertSavesAndReplays(byUrl);
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setBusyTimeout(5000);
+        SQLiteDataSource dataSource = new SQLiteDataSource(config);
+        dataSource.setUrl("jdbc:sqlite:" + dir.resolve("by-data-source.db"));
+        try (SqliteResponseStore byDataSource = SqliteResponseStore.builder()
+                .dataSource(dataSource, SQLDialect.SQLITE)
+                .build()) {
+            assertSavesAndReplays(byDataSource);
+            assertThat(byDataSource.delete("resp_2")).isTrue();
+        }
+    }
+
+    @Test
+    void inMemoryUrlSharesOneConnection() {
+        try (SqliteResponseStore memory =
+                SqliteResponseStore.builder().jdbcUrl("jdbc:sqlite::memory:").build()) {
+            assertSavesAndReplays(memory);
+            assertThat(memory.inputItems("resp_1", PageRequest.DEFAULT)
+                            .orElseThrow()
+                            .data())
+                    .hasSize(1);
+        }
+    }
+
+    @Test
+    void twoStoresOnOneFileWriteConcurrently() throws Exception {
+        // Two stores on one file stand for two gateway processes: their writes meet only in SQLite's lock.
+        try (SqliteResponseStore first = SqliteResponseStore.open(file());
+                SqliteResponseStore second = SqliteResponseStore.open(file())) {
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> writers = new ArrayList<>();
+            try {
+                for (int w = 0; w < 4; w++) {
+                    SqliteResponseStore target = w % 2 == 0 ? first : second;
+                    int writer = w;
+                    writers.add(pool.submit(() -> {
+                        start.await();
+                        for (int i = 0; i < 50; i++) {
+                            String previous = i == 0 ? null : "resp_w" + writer + "_" + (i - 1);
+                            target.save(chainLink("resp_w" + writer + "_" + i, previous, "w" + writer + "_" + i));
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> w : writers) {
+                    w.get(2, TimeUnit.MINUTES);
+                }
+            } finally {
+                pool.shutdownNow();
+                assertThat(pool.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
+            }
+            for (int w = 0; w < 4; w++) {
+                assertThat(first.replay("resp_w" + w + "_49").orElseThrow()).hasSize(100);
+            }
+        }
+    }
+
+    @Test
+    void closedStoreRefusesCalls() {
+        SqliteResponseStore sqlite = (SqliteResponseStore) store;
+        sqlite.close();
+        sqlite.close();
+
+        assertThatThrownBy(() -> sqlite.find("resp_1")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> sqlite.save(chainLink("resp_1", null, "a"))).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void fileStoreCreatesItsDirectories() throws Exception {
+        assertThat(Files.isRegularFile(file())).isTrue();
+    }
+
+    private String jdbcUrl() {
+        return "jdbc:sqlite:" + file();
+    }
+
+    private static void assertSavesAndReplays(SqliteResponseStore target) {
+        target.save(chainLink("resp_1", null, "a"));
+        target.save(chainLink("resp_2", "resp_1", "b"));
+        assertThat(ids(target.replay("resp_2").orElseThrow())).containsExactly("a_in", "a_out", "b_in", "b_out");
+    }
+
+    static void saveChain(ResponseStore target, int depth) {
+        for (int i = 0; i < depth; i++) {
+            StoredResponse link = chainLink("resp_" + i, i == 0 ? null : "resp_" + (i - 1), "r" + i);
+            target.save(link);
+        }
+    }
+
+    static ExecuteListener recording(List<String> statements) {
+        return new ExecuteListener() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public void executeStart(ExecuteContext ctx) {
+                statements.add(ctx.sql());
+            }
+        };
+    }
+}
