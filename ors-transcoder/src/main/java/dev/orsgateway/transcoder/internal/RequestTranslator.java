@@ -1,19 +1,303 @@
 package dev.orsgateway.transcoder.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.orsgateway.core.chat.ChatCompletionRequest;
+import dev.orsgateway.core.chat.ChatMessage;
+import dev.orsgateway.core.chat.ChatTool;
+import dev.orsgateway.core.chat.ChatToolChoice;
+import dev.orsgateway.core.chat.ResponseFormat;
 import dev.orsgateway.core.model.CreateResponseRequest;
 import dev.orsgateway.core.model.Item;
+import dev.orsgateway.core.model.TextConfig;
+import dev.orsgateway.core.model.TextFormat;
+import dev.orsgateway.core.model.Tool;
+import dev.orsgateway.core.model.ToolChoice;
 import dev.orsgateway.transcoder.TranscoderOptions;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
+/**
+ * Maps a {@link CreateResponseRequest} and its replayed history to one {@link ChatCompletionRequest}, exactly as
+ * {@code docs/REQUEST-MAPPING.md} decides; the whole request is validated before anything is returned, so an
+ * invalid one fails with a 400 {@link dev.orsgateway.core.OrsException} before any upstream call. Fields the
+ * gateway enforces itself ({@code store}, {@code metadata}, {@code background}, {@code truncation},
+ * {@code include}, {@code max_tool_calls}) are never sent upstream. Thread-safe.
+ */
 public final class RequestTranslator {
+    private static final Set<String> TRUNCATIONS = Set.of("auto", "disabled");
+    private static final String INCLUDE_LOGPROBS = "message.output_text.logprobs";
+    private static final String INCLUDE_ENCRYPTED_REASONING = "reasoning.encrypted_content";
+    private static final int MAX_METADATA_KEYS = 16;
+
     private final TranscoderOptions options;
 
+    /** A translator with the given options. */
     public RequestTranslator(TranscoderOptions options) {
         this.options = options;
     }
 
+    /**
+     * The chat request for {@code request}, with {@code history} (the replayed {@code previous_response_id} chain,
+     * oldest first, may be null or empty) before its input.
+     *
+     * @throws dev.orsgateway.core.OrsException 400 when the request is invalid or cannot be served by a Chat
+     *     Completions provider
+     */
     public ChatCompletionRequest translate(CreateResponseRequest request, List<Item> history) {
-        throw new IllegalStateException("WIP " + options + request + history);
+        ChatCompletionRequest.Builder chat = ChatCompletionRequest.builder().model(model(request));
+        checkUnsupported(request);
+        checkGatewayFields(request);
+        sampling(request, chat);
+        identifiers(request, chat);
+        logprobs(request, chat);
+        text(request.text(), chat);
+        tools(request, chat);
+        if (request.reasoning() != null && request.reasoning().effort() != null) {
+            chat.reasoningEffort(request.reasoning().effort());
+        }
+        if (request.serviceTier() != null) {
+            chat.serviceTier(request.serviceTier());
+        }
+        if (request.isStreaming()) {
+            chat.stream(true).streamOptions(new ChatCompletionRequest.StreamOptions(true));
+        }
+        chat.messages(messages(request, history));
+        return chat.build();
+    }
+
+    private String model(CreateResponseRequest request) {
+        if (request.model() != null && !request.model().isBlank()) {
+            return request.model();
+        }
+        if (options.defaultModel() != null) {
+            return options.defaultModel();
+        }
+        throw Checks.missing("model", "model is required: this gateway has no default model.");
+    }
+
+    /** Fields whose state or mode this gateway cannot honour: rejected rather than silently lost. */
+    private static void checkUnsupported(CreateResponseRequest request) {
+        if (Boolean.TRUE.equals(request.background())) {
+            throw Checks.reject(
+                    "background",
+                    Checks.UNSUPPORTED_PARAMETER,
+                    "background: true is not supported: this gateway has no background mode; send the request in"
+                            + " the foreground (optionally with stream: true).");
+        }
+        for (String field : List.of("conversation", "prompt")) {
+            JsonNode value = request.extra().get(field);
+            if (value != null && !value.isNull()) {
+                throw Checks.reject(
+                        field,
+                        Checks.UNSUPPORTED_PARAMETER,
+                        field + " is not supported by this gateway (its state would be silently lost); use"
+                                + " previous_response_id or send the input yourself.");
+            }
+        }
+    }
+
+    /** Checks the fields the gateway enforces or stores itself; none of them is sent upstream. */
+    private static void checkGatewayFields(CreateResponseRequest request) {
+        Checks.atLeast(request.maxToolCalls(), 1, "max_tool_calls");
+        if (request.truncation() != null && !TRUNCATIONS.contains(request.truncation())) {
+            throw Checks.reject(
+                    "truncation",
+                    Checks.INVALID,
+                    "truncation must be 'auto' or 'disabled', got '" + Checks.clip(request.truncation()) + "'.");
+        }
+        Map<String, String> metadata = request.metadata();
+        if (metadata != null) {
+            if (metadata.size() > MAX_METADATA_KEYS) {
+                throw Checks.reject(
+                        "metadata",
+                        "object_above_max_properties",
+                        "metadata may have at most " + MAX_METADATA_KEYS + " keys, got " + metadata.size() + ".");
+            }
+            for (Map.Entry<String, String> entry : metadata.entrySet()) {
+                if (Checks.length(entry.getKey()) > 64) {
+                    throw Checks.reject(
+                            "metadata",
+                            "string_above_max_length",
+                            "metadata keys must be at most 64 characters, got " + Checks.length(entry.getKey()) + ": '"
+                                    + Checks.clip(entry.getKey()) + "'.");
+                }
+                Checks.maxLength(entry.getValue(), 512, "metadata." + entry.getKey());
+            }
+        }
+    }
+
+    private static void sampling(CreateResponseRequest request, ChatCompletionRequest.Builder chat) {
+        Checks.between(request.temperature(), 0, 2, "temperature");
+        Checks.between(request.topP(), 0, 1, "top_p");
+        Checks.between(request.presencePenalty(), -2, 2, "presence_penalty");
+        Checks.between(request.frequencyPenalty(), -2, 2, "frequency_penalty");
+        chat.temperature(request.temperature())
+                .topP(request.topP())
+                .presencePenalty(request.presencePenalty())
+                .frequencyPenalty(request.frequencyPenalty());
+    }
+
+    private void identifiers(CreateResponseRequest request, ChatCompletionRequest.Builder chat) {
+        Checks.maxLength(request.safetyIdentifier(), 64, "safety_identifier");
+        Checks.maxLength(request.promptCacheKey(), 64, "prompt_cache_key");
+        Checks.atLeast(request.maxOutputTokens(), 16, "max_output_tokens");
+        chat.safetyIdentifier(request.safetyIdentifier())
+                .promptCacheKey(request.promptCacheKey())
+                .user(request.user());
+        if ("max_tokens".equals(options.maxTokensField())) {
+            chat.maxTokens(request.maxOutputTokens());
+        } else {
+            chat.maxCompletionTokens(request.maxOutputTokens());
+        }
+    }
+
+    private static void logprobs(CreateResponseRequest request, ChatCompletionRequest.Builder chat) {
+        boolean logprobs = false;
+        if (request.include() != null) {
+            for (int i = 0; i < request.include().size(); i++) {
+                String value = request.include().get(i);
+                if (INCLUDE_LOGPROBS.equals(value)) {
+                    logprobs = true;
+                } else if (!INCLUDE_ENCRYPTED_REASONING.equals(value)) {
+                    throw Checks.reject(
+                            "include[" + i + "]",
+                            Checks.UNSUPPORTED_VALUE,
+                            "include value '" + Checks.clip(value) + "' is not supported; supported values are '"
+                                    + INCLUDE_LOGPROBS + "' and '" + INCLUDE_ENCRYPTED_REASONING + "'.");
+                }
+            }
+        }
+        Checks.between(request.topLogprobs(), 0, 20, "top_logprobs");
+        if (request.topLogprobs() != null && request.topLogprobs() > 0) {
+            chat.logprobs(true).topLogprobs(request.topLogprobs());
+        } else if (logprobs) {
+            chat.logprobs(true);
+        }
+    }
+
+    private static void text(TextConfig text, ChatCompletionRequest.Builder chat) {
+        if (text == null) {
+            return;
+        }
+        TextFormat format = text.format();
+        if (format instanceof TextFormat.JsonObject) {
+            chat.responseFormat(ResponseFormat.jsonObject());
+        } else if (format instanceof TextFormat.JsonSchema schema) {
+            if (schema.name() == null) {
+                throw Checks.missing("text.format.name", "text.format.name is required for a json_schema format.");
+            }
+            if (!Checks.NAME.matcher(schema.name()).matches()) {
+                throw Checks.reject(
+                        "text.format.name",
+                        Checks.INVALID,
+                        "text.format.name must match ^[a-zA-Z0-9_-]{1,64}$, got '" + Checks.clip(schema.name()) + "'.");
+            }
+            chat.responseFormat(new ResponseFormat.JsonSchema(new ResponseFormat.JsonSchemaSpec(
+                    schema.name(), schema.description(), schema.schema(), schema.strict())));
+        } else if (format instanceof TextFormat.Unknown unknown) {
+            throw Checks.reject(
+                    "text.format.type",
+                    Checks.UNSUPPORTED_VALUE,
+                    "text.format.type '" + Checks.clip(unknown.type())
+                            + "' is not supported; use 'text', 'json_schema' or 'json_object'.");
+        }
+        chat.verbosity(text.verbosity());
+    }
+
+    private static void tools(CreateResponseRequest request, ChatCompletionRequest.Builder chat) {
+        Map<String, Tool.Function> functions = new LinkedHashMap<>();
+        List<Tool> tools = request.tools() == null ? List.of() : request.tools();
+        for (int i = 0; i < tools.size(); i++) {
+            Tool tool = tools.get(i);
+            if (!(tool instanceof Tool.Function function)) {
+                String type = tool == null ? null : tool.type();
+                throw Checks.reject(
+                        "tools[" + i + "].type",
+                        Checks.UNSUPPORTED_TOOL,
+                        "tools[" + i + "]: tool type '" + Checks.clip(type)
+                                + "' is not supported; a Chat Completions provider can only call function tools.");
+            }
+            String name = function.name();
+            String param = "tools[" + i + "].name";
+            if (name == null) {
+                throw Checks.missing(param, param + " is required on a function tool.");
+            }
+            if (!Checks.NAME.matcher(name).matches()) {
+                throw Checks.reject(
+                        param,
+                        Checks.INVALID,
+                        param + " must match ^[a-zA-Z0-9_-]{1,64}$, got '" + Checks.clip(name) + "'.");
+            }
+            if (functions.putIfAbsent(name, function) != null) {
+                throw Checks.reject(param, Checks.INVALID, "Duplicate tool name '" + name + "' in tools.");
+            }
+        }
+
+        List<Tool.Function> sent = new ArrayList<>(functions.values());
+        ToolChoice choice = request.toolChoice();
+        ChatToolChoice chatChoice = null;
+        if (choice instanceof ToolChoice.Mode mode) {
+            if (mode == ToolChoice.Mode.REQUIRED && sent.isEmpty()) {
+                throw Checks.reject(
+                        "tool_choice",
+                        Checks.INVALID,
+                        "tool_choice 'required' needs at least one tool in tools, and there is none.");
+            }
+            chatChoice = ChatToolChoice.mode(mode.wireName());
+        } else if (choice instanceof ToolChoice.Function forced) {
+            if (!functions.containsKey(forced.name())) {
+                throw Checks.reject(
+                        "tool_choice.name",
+                        Checks.INVALID,
+                        "tool_choice names function '" + Checks.clip(forced.name()) + "', which is not in tools.");
+            }
+            chatChoice = ChatToolChoice.function(forced.name());
+        } else if (choice instanceof ToolChoice.AllowedTools allowed) {
+            if (allowed.tools().isEmpty()) {
+                throw Checks.reject(
+                        "tool_choice.tools", Checks.INVALID, "tool_choice.tools must name at least one tool.");
+            }
+            Set<String> names = new HashSet<>();
+            for (int k = 0; k < allowed.tools().size(); k++) {
+                String name = allowed.tools().get(k).name();
+                if (!functions.containsKey(name)) {
+                    throw Checks.reject(
+                            "tool_choice.tools[" + k + "].name",
+                            Checks.INVALID,
+                            "tool_choice.tools[" + k + "] names function '" + Checks.clip(name)
+                                    + "', which is not in tools.");
+                }
+                names.add(name);
+            }
+            sent.removeIf(function -> !names.contains(function.name()));
+            ToolChoice.Mode mode = allowed.mode() == null ? ToolChoice.Mode.AUTO : allowed.mode();
+            chatChoice = ChatToolChoice.mode(mode.wireName());
+        }
+
+        if (sent.isEmpty()) {
+            return;
+        }
+        for (Tool.Function function : sent) {
+            chat.addTool(new ChatTool.FunctionTool(new ChatTool.FunctionDefinition(
+                    function.name(), function.description(), function.parameters(), function.strict())));
+        }
+        chat.toolChoice(chatChoice).parallelToolCalls(request.parallelToolCalls());
+    }
+
+    private List<ChatMessage> messages(CreateResponseRequest request, List<Item> history) {
+        boolean noInput = request.input() == null || request.input().isEmpty();
+        if (noInput && request.previousResponseId() == null) {
+            throw Checks.missing("input", "input is required (a string or an array of items).");
+        }
+        List<ChatMessage> messages =
+                new MessageAssembler(options).assemble(request.instructions(), history, request.input());
+        if (messages.isEmpty()) {
+            throw Checks.missing("input", "input has nothing to send: no message, function call or output.");
+        }
+        return messages;
     }
 }
