@@ -118,6 +118,16 @@ class ModelRoundTripTest {
     }
 
     @Test
+    void messageWithoutContentIsRejected() {
+        assertThatThrownBy(() -> MAPPER.readValue("{\"type\":\"message\",\"role\":\"user\"}", Item.class))
+                .isInstanceOf(MismatchedInputException.class)
+                .hasMessageContaining("content");
+        assertThatThrownBy(
+                        () -> MAPPER.readValue("{\"type\":\"message\",\"role\":\"user\",\"content\":null}", Item.class))
+                .hasMessageContaining("content");
+    }
+
+    @Test
     void unknownRoleIsRejected() {
         assertThatThrownBy(() ->
                         MAPPER.readValue("{\"type\":\"message\",\"role\":\"critic\",\"content\":\"x\"}", Item.class))

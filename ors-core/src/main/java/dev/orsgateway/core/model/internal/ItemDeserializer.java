@@ -47,6 +47,12 @@ public final class ItemDeserializer extends StdDeserializer<Item> {
             case "compaction" -> Item.Compaction.class;
             default -> Item.Unknown.class;
         };
+        if (target == Item.Message.class
+                && !object.path("content").isArray()
+                && !object.path("content").isTextual()) {
+            return context.reportInputMismatch(
+                    Item.class, "a message needs \"content\": a string or an array of parts");
+        }
         if (target == Item.Message.class && object.path("content").isTextual()) {
             ObjectNode copy = object.deepCopy();
             String partType = "assistant".equals(object.path("role").asText()) ? "output_text" : "input_text";
