@@ -15,6 +15,7 @@ import dev.orsgateway.core.model.CreateResponseRequest;
 import dev.orsgateway.core.model.Item;
 import dev.orsgateway.core.model.Response;
 import dev.orsgateway.core.model.ResponseEvent;
+import dev.orsgateway.core.spi.ResponseTranscoder;
 import dev.orsgateway.transcoder.internal.RequestTranslator;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The transcoder between the Open Responses API and a Chat Completions provider: requests one way, streams and
  * completions the other. Thread-safe and stateless; each response gets its own {@link StreamTranscoder}.
  */
-public final class ChatTranscoder {
+public final class ChatTranscoder implements ResponseTranscoder {
     private final TranscoderOptions options;
     private final IdGenerator ids;
     private final Clock clock;
@@ -59,6 +60,7 @@ public final class ChatTranscoder {
      * The chat request for {@code request}, with {@code history} (the replayed {@code previous_response_id} chain,
      * oldest first) before its input. Invalid requests throw {@link dev.orsgateway.core.OrsException} (400).
      */
+    @Override
     public ChatCompletionRequest toChatRequest(CreateResponseRequest request, List<Item> history) {
         return translator.translate(request, history);
     }
@@ -70,9 +72,11 @@ public final class ChatTranscoder {
 
     /**
      * Transcodes a chunk stream into the event stream of one response. The result may be subscribed once; the
-     * subscription to {@code chunks} happens then, and demand flows through to it. An upstream failure ends the
-     * event stream normally with {@code error} and {@code response.failed}.
+     * subscription to {@code chunks} happens then, and demand flows through to it. A failure of {@code chunks}
+     * before the first chunk is passed on as {@code onError}; after it, the event stream ends normally with
+     * {@code error} and {@code response.failed}.
      */
+    @Override
     public Flow.Publisher<ResponseEvent> transcode(
             CreateResponseRequest request, Response initial, Flow.Publisher<ChatChunk> chunks) {
         StreamTranscoder transcoder = newStreamTranscoder(request, initial);
@@ -90,6 +94,7 @@ public final class ChatTranscoder {
      * The final response of a non-streamed completion: exactly the response the stream of the same content would
      * end with, since it runs through the same state machine.
      */
+    @Override
     public Response toResponse(CreateResponseRequest request, Response initial, ChatCompletion completion) {
         StreamTranscoder transcoder = newStreamTranscoder(request, initial);
         List<ResponseEvent> events = new ArrayList<>();
@@ -166,6 +171,10 @@ public final class ChatTranscoder {
 
         @Override
         public List<ResponseEvent> onError(Throwable error) {
+            if (!transcoder.hasStarted()) {
+                // Nothing was sent yet: let the caller answer with the upstream's own status instead of a stream.
+                return FlatMapProcessor.Stage.super.onError(error);
+            }
             return transcoder.onError(error);
         }
     }

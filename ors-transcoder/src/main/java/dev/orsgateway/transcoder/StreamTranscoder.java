@@ -101,6 +101,11 @@ public final class StreamTranscoder {
                 || (request.topLogprobs() != null && request.topLogprobs() > 0);
     }
 
+    /** Whether any event has been emitted ({@code response.created} comes with the first chunk). */
+    public boolean hasStarted() {
+        return started;
+    }
+
     /** Whether a terminal event has been emitted. */
     public boolean isFinished() {
         return finished;
