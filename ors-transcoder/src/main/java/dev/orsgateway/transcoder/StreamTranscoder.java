@@ -127,7 +127,8 @@ public final class StreamTranscoder {
             fail(events, upstreamError(error.get()));
             return events;
         }
-        for (ChunkChoice choice : chunk.choices()) {
+        // choices is null when the field is absent (keep-alive or vendor-only chunks), not just empty.
+        for (ChunkChoice choice : chunk.choices() == null ? List.<ChunkChoice>of() : chunk.choices()) {
             // We ask for one choice (n is never sent); a provider that still sends others is ignored for them.
             if (choice.index() != null && choice.index() != 0) {
                 continue;
@@ -160,7 +161,9 @@ public final class StreamTranscoder {
             incomplete = IncompleteDetails.CONTENT_FILTER;
         }
         drain(events, itemStatus);
-        if (output.isEmpty()) {
+        // Only when nothing was emitted at all: an item still open (text streamed live) is not in output yet, and
+        // opening a message then would orphan it (no output_item.done, its text missing from the response).
+        if (output.isEmpty() && open == null) {
             // A model that answered nothing still answered: clients expect an assistant message.
             openMessage(events);
             startPart(events, PartKind.TEXT);
@@ -180,8 +183,9 @@ public final class StreamTranscoder {
     }
 
     /**
-     * The events that end the stream after an upstream failure: an {@code error} event, then {@code response.failed}
-     * whose output keeps what had arrived (unfinished items marked {@code incomplete}).
+     * The events that end the stream after an upstream failure: pending items are closed (with their
+     * {@code output_item.done}; the last one, cut off, marked {@code incomplete}), then an {@code error} event, then
+     * {@code response.failed} whose output keeps everything that had arrived.
      */
     public List<ResponseEvent> onError(Throwable error) {
         if (finished) {
@@ -488,21 +492,16 @@ public final class StreamTranscoder {
     }
 
     private void fail(List<ResponseEvent> events, ErrorPayload error) {
-        events.add(new ResponseEvent.Error(sequence++, error));
-        List<Item> items = new ArrayList<>(output);
+        // Close what is pending before the error, as at a normal end: every output_item.added gets its
+        // output_item.done (with the part and *.done events before it), held-back text and calls that waited are
+        // delivered rather than lost, and the failed response's output is exactly the items the stream announced.
+        // The item cut off, the last one, is marked incomplete.
+        drain(events, ItemStatus.INCOMPLETE);
         if (open != null) {
-            if (open.partKind != null) {
-                open.parts.add(open.currentPart());
-            }
-            items.add(open.snapshot(ItemStatus.INCOMPLETE));
+            closeOpen(events, ItemStatus.INCOMPLETE);
         }
-        for (ToolCall call : calls.values()) {
-            if (call.opened && !call.done) {
-                items.add(call.snapshot(call.arguments.toString(), ItemStatus.INCOMPLETE));
-            }
-        }
+        events.add(new ResponseEvent.Error(sequence++, error));
         Response failed = terminal(ResponseStatus.FAILED)
-                .output(items)
                 .completedAt(null)
                 .error(new ResponseError(error.code() == null ? error.type() : error.code(), error.message()))
                 .build();
