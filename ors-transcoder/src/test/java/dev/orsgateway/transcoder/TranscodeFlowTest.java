@@ -1,17 +1,24 @@
 package dev.orsgateway.transcoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.chat.ChatChunk;
+import dev.orsgateway.core.chat.ChatDelta;
+import dev.orsgateway.core.chat.ChunkChoice;
 import dev.orsgateway.core.internal.flow.Publishers;
 import dev.orsgateway.core.model.CreateResponseRequest;
+import dev.orsgateway.core.model.ErrorPayload;
 import dev.orsgateway.core.model.Response;
 import dev.orsgateway.core.model.ResponseEvent;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,13 +49,36 @@ class TranscodeFlowTest {
     }
 
     @Test
-    void anUpstreamThatFailsAtOnceYieldsCreatedInProgressErrorFailed() throws Exception {
+    void anUpstreamThatFailsBeforeItsFirstChunkIsPassedOnAsOnError() {
+        // Nothing was streamed yet, so the caller (an HTTP server) can still answer with the upstream's status.
         CreateResponseRequest request = Fixtures.simpleRequest();
+        OrsException failure = new OrsException(
+                new ErrorPayload(OrsException.TOO_MANY_REQUESTS, "rate_limit_exceeded", "slow down", null), 429);
+        var events = Publishers.collect(Fixtures.chatTranscoder()
+                .transcode(request, Fixtures.initial(request), Publishers.<ChatChunk>failed(failure)));
+
+        assertThatThrownBy(() -> events.get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isSameAs(failure);
+    }
+
+    @Test
+    void anUpstreamThatFailsAfterItsFirstChunkEndsWithErrorAndFailed() throws Exception {
+        CreateResponseRequest request = Fixtures.simpleRequest();
+        ChatChunk roleOnly = new ChatChunk(
+                "c1",
+                1L,
+                "m",
+                List.of(new ChunkChoice(0, new ChatDelta("assistant", null, null, null, null, null, null, null), null)),
+                null);
         List<ResponseEvent> events = Publishers.collect(Fixtures.chatTranscoder()
                         .transcode(
                                 request,
                                 Fixtures.initial(request),
-                                Publishers.<ChatChunk>failed(new IOException("connect timed out"))))
+                                Publishers.fromIterable(failing(
+                                        List.of(roleOnly),
+                                        new UncheckedIOException(new IOException("connection reset"))))))
                 .get(5, TimeUnit.SECONDS);
 
         assertThat(events)
@@ -56,9 +86,9 @@ class TranscodeFlowTest {
                 .containsExactly("response.created", "response.in_progress", "error", "response.failed");
         Response failed = StreamInvariants.check(events);
         assertThat(failed.output()).isEmpty();
-        assertThat(failed.error().message()).isEqualTo("connect timed out");
+        assertThat(failed.error().message()).contains("connection reset");
         assertThat(failed.completedAt()).isNull();
-        assertThat(((ResponseEvent.Error) events.get(2)).error().message()).isEqualTo("connect timed out");
+        assertThat(((ResponseEvent.Error) events.get(2)).error().message()).contains("connection reset");
     }
 
     @Test
