@@ -1,0 +1,93 @@
+package dev.orsgateway.upstream.okhttp.internal;
+
+import java.io.IOException;
+import okio.Buffer;
+import okio.Source;
+import okio.Timeout;
+
+/**
+ * Rewrites an event stream's line endings ({@code \r\n}, {@code \r}, {@code \n}, all allowed by the SSE grammar) to
+ * {@code \n}, and ends a last line that has no line ending.
+ *
+ * <p>Why: okhttp-sse 5.5.1's reader tells {@code \r} from {@code \r\n} by looking ahead. A lone {@code \r} therefore
+ * holds its event back until the next byte arrives, and a body that ends in a lone {@code \r} (bare-CR framing, or a
+ * CRLF stream cut between the two bytes) makes {@code ServerSentEventReader.processNextEvent} spin at 100% CPU forever:
+ * at end of input its "skip this line" branch finds the {@code \r}, skips nothing, and starts over; a cancel cannot
+ * stop it because it no longer reads. Seen here with a MockWebServer body {@code "data: x\r\r"}. With only {@code \n} in
+ * its input the reader never needs to look ahead. Ending the last line keeps a final unterminated field from failing
+ * with an {@code IllegalArgumentException}; the SSE rule that an event without its blank line is dropped still holds.
+ */
+final class LineFeedSource implements Source {
+
+    private final Source delegate;
+    private final Buffer raw = new Buffer();
+    private boolean afterCr; // the last byte passed on was a \r, rewritten to \n: a \n right after it is dropped
+    private boolean lineOpen; // bytes have been passed on since the last line ending
+    private boolean exhausted;
+
+    LineFeedSource(Source delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public long read(Buffer sink, long byteCount) throws IOException {
+        if (exhausted) {
+            return -1;
+        }
+        while (true) {
+            long read = delegate.read(raw, byteCount);
+            if (read == -1) {
+                exhausted = true;
+                if (lineOpen) {
+                    lineOpen = false;
+                    sink.writeByte('\n');
+                    return 1;
+                }
+                return -1;
+            }
+            long written = rewrite(sink);
+            if (written > 0) {
+                return written;
+            }
+            // Only a \n that completed a \r\n arrived: read on rather than report zero bytes.
+        }
+    }
+
+    private long rewrite(Buffer sink) throws IOException {
+        long written = 0;
+        while (!raw.exhausted()) {
+            if (afterCr) {
+                afterCr = false;
+                if (raw.getByte(0) == '\n') {
+                    raw.skip(1);
+                    continue;
+                }
+            }
+            long cr = raw.indexOf((byte) '\r');
+            long plain = cr == -1 ? raw.size() : cr;
+            if (plain > 0) {
+                lineOpen = raw.getByte(plain - 1) != '\n';
+                sink.write(raw, plain);
+                written += plain;
+            }
+            if (cr != -1) {
+                raw.skip(1);
+                sink.writeByte('\n');
+                written++;
+                afterCr = true;
+                lineOpen = false;
+            }
+        }
+        return written;
+    }
+
+    @Override
+    public Timeout timeout() {
+        return delegate.timeout();
+    }
+
+    @Override
+    public void close() throws IOException {
+        delegate.close();
+    }
+}
