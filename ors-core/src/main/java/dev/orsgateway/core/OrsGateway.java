@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
+import java.util.function.Consumer;
 
 /**
  * The Open Responses API, in-process: creates responses through a Chat Completions upstream, keeps them in a
@@ -63,6 +64,17 @@ public final class OrsGateway {
     /** {@link #respond(CreateResponseRequest, String)} without an owner. */
     public Flow.Publisher<ResponseEvent> respond(CreateResponseRequest request) {
         return respond(request, null);
+    }
+
+    /**
+     * Streams a response to {@code listener}, event by event, and completes with the final response (completed,
+     * incomplete or failed) once its terminal event was handled: the simplest way to stream in-process. The future
+     * fails with an {@link OrsException} when the upstream fails before any output; cancelling it cancels the
+     * upstream call. The listener runs on the thread that delivers the event; it must not block for long.
+     */
+    public CompletableFuture<Response> respond(
+            CreateResponseRequest request, String owner, Consumer<? super ResponseEvent> listener) {
+        return gateway.respond(request, owner, listener);
     }
 
     /**

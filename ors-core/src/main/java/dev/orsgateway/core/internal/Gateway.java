@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,6 +118,15 @@ public final class Gateway {
                 events.subscribe(persisting);
             }
         };
+    }
+
+    /** Streams to a listener; see {@link dev.orsgateway.core.OrsGateway#respond(CreateResponseRequest, String, Consumer)}. */
+    public CompletableFuture<Response> respond(
+            CreateResponseRequest request, String owner, Consumer<? super ResponseEvent> listener) {
+        Flow.Publisher<ResponseEvent> events = respond(request, owner);
+        ListenerSubscriber subscriber = new ListenerSubscriber(listener);
+        events.subscribe(subscriber);
+        return subscriber.result;
     }
 
     /** Creates a response without streaming; see {@link dev.orsgateway.core.OrsGateway#complete}. */
@@ -254,6 +264,54 @@ public final class Gateway {
         }
         store.save(new StoredResponse(response, prepared.inputItems(), owner));
         log.debug("response {}: stored ({})", response.id(), response.status());
+    }
+
+    /** Hands every event to a listener and completes with the terminal event's response. */
+    private static final class ListenerSubscriber implements Flow.Subscriber<ResponseEvent> {
+        private final Consumer<? super ResponseEvent> listener;
+        private final CompletableFuture<Response> result = new CompletableFuture<>();
+        private volatile Response terminal;
+
+        ListenerSubscriber(Consumer<? super ResponseEvent> listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            result.whenComplete((response, error) -> {
+                if (result.isCancelled()) {
+                    subscription.cancel();
+                }
+            });
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(ResponseEvent event) {
+            if (event.isTerminal()) {
+                terminal = ((ResponseEvent.Lifecycle) event).response();
+            }
+            try {
+                listener.accept(event);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            result.completeExceptionally(error);
+        }
+
+        @Override
+        public void onComplete() {
+            if (terminal != null) {
+                result.complete(terminal);
+            } else {
+                result.completeExceptionally(
+                        OrsException.serverError("the event stream ended without a terminal event", null));
+            }
+        }
     }
 
     /** Stores the response when its terminal event passes, before the event reaches the subscriber. */
