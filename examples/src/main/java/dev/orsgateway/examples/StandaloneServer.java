@@ -1,0 +1,214 @@
+package dev.orsgateway.examples;
+
+import dev.orsgateway.core.OrsGateway;
+import dev.orsgateway.core.spi.ResponseStore;
+import dev.orsgateway.examples.scripted.ScriptedChatServer;
+import dev.orsgateway.server.OrsServlet;
+import dev.orsgateway.server.OrsServletConfig;
+import dev.orsgateway.store.sqlite.SqliteResponseStore;
+import dev.orsgateway.upstream.okhttp.OkHttpChatCompletionsUpstream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.Wrapper;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway as a standalone HTTP server: embedded Tomcat serving {@link OrsServlet} under {@code /v1}, a SQLite
+ * store, and an OkHttp upstream, all configured by environment variables (see {@link Settings}). Ctrl-C stops it
+ * cleanly: new requests are refused, open streams get a few seconds to finish, then the store is closed.
+ */
+public final class StandaloneServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StandaloneServer.class);
+
+    private final Settings settings;
+    private final ScriptedChatServer demo;
+    private final OkHttpChatCompletionsUpstream upstream;
+    private final ResponseStore store;
+    private final Tomcat tomcat;
+
+    private StandaloneServer(Settings settings) throws LifecycleException {
+        this.settings = settings;
+        this.demo = settings.isDemo() ? ScriptedChatServer.start() : null;
+        String upstreamUrl = demo != null ? demo.baseUrl().toString() : settings.upstreamUrl();
+        this.upstream = OkHttpChatCompletionsUpstream.builder()
+                .baseUrl(upstreamUrl)
+                .apiKey(settings.upstreamApiKey())
+                .connectTimeout(settings.connectTimeout())
+                .build();
+        this.store = SqliteResponseStore.builder().jdbcUrl(settings.jdbcUrl()).build();
+        OrsGateway gateway = OrsGateway.builder()
+                .upstream(upstream)
+                .store(store)
+                .defaultModel(settings.defaultModel())
+                .build();
+        OrsServletConfig.Builder servletConfig = OrsServletConfig.builder().apiKeys(settings.apiKeys());
+        this.tomcat = tomcat(settings, new OrsServlet(gateway, servletConfig.build()));
+        tomcat.start();
+    }
+
+    /** Starts a server with {@code settings}; it serves until {@link #close()}. */
+    public static StandaloneServer start(Settings settings) throws LifecycleException {
+        return new StandaloneServer(settings);
+    }
+
+    /** Reads the settings from the environment, starts the server, and stops it on Ctrl-C. */
+    public static void main(String[] args) throws Exception {
+        Settings settings = Settings.fromEnvironment(System.getenv());
+        StandaloneServer server = start(settings);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ors-shutdown"));
+        log.info(
+                "ORS Gateway listening on http://localhost:{}/v1/responses, upstream {}, store {}{}",
+                server.port(),
+                server.upstream.describe(),
+                settings.jdbcUrl(),
+                settings.apiKeys().isEmpty() ? " (no authentication)" : ", " + settings.apiKeys().size() + " API key(s)");
+        server.tomcat.getServer().await();
+    }
+
+    /** The port the server listens on (useful with {@code PORT=0}). */
+    public int port() {
+        return tomcat.getConnector().getLocalPort();
+    }
+
+    /** Stops accepting requests, lets open streams finish briefly, and closes the store and upstream. */
+    @Override
+    public void close() {
+        try {
+            tomcat.stop();
+            tomcat.destroy();
+        } catch (LifecycleException e) {
+            log.warn("stopping Tomcat failed", e);
+        }
+        upstream.close();
+        if (store instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                log.warn("closing the store failed", e);
+            }
+        }
+        if (demo != null) {
+            demo.close();
+        }
+        log.info("ORS Gateway stopped");
+    }
+
+    private static Tomcat tomcat(Settings settings, OrsServlet servlet) {
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(settings.workDirectory().toString());
+        Connector connector = new Connector();
+        connector.setPort(settings.port());
+        connector.setProperty("address", settings.host());
+        // Give open streams a moment to finish when stopping, instead of cutting them.
+        connector.setProperty("connectionTimeout", "20000");
+        tomcat.setConnector(connector);
+        Context context = tomcat.addContext("", null);
+        context.setUnloadDelay(5_000);
+        Wrapper wrapper = Tomcat.addServlet(context, "ors", servlet);
+        wrapper.setAsyncSupported(true);
+        wrapper.setLoadOnStartup(1);
+        context.addServletMappingDecoded("/v1/*", "ors");
+        return tomcat;
+    }
+
+    /**
+     * The server's configuration, read from environment variables.
+     *
+     * @param upstreamUrl {@code UPSTREAM_URL}: the Chat Completions endpoint ({@code .../v1} or
+     *     {@code .../v1/chat/completions}), or {@code demo} for the built-in scripted model; default Ollama's
+     *     {@code http://localhost:11434/v1/chat/completions}
+     * @param upstreamApiKey {@code OPENAI_API_KEY}: sent upstream as a bearer token, if set
+     * @param jdbcUrl {@code DATABASE_URL}: a {@code jdbc:sqlite:} URL or a file path; default {@code ors-gateway.db}
+     * @param host {@code HOST}: the address to bind; default {@code 0.0.0.0}
+     * @param port {@code PORT}: default 3000 ({@code 0} picks a free port)
+     * @param apiKeys {@code ORS_API_KEYS}: comma-separated keys clients must send as {@code Authorization: Bearer};
+     *     none means no authentication
+     * @param defaultModel {@code ORS_DEFAULT_MODEL}: the model for requests that name none; default none
+     * @param connectTimeout {@code UPSTREAM_CONNECT_TIMEOUT_MS}: how long to wait for the upstream to accept a
+     *     connection before answering 502; default 5000
+     * @param workDirectory {@code ORS_WORK_DIR}: Tomcat's scratch directory; default a temporary directory
+     */
+    public record Settings(
+            String upstreamUrl,
+            String upstreamApiKey,
+            String jdbcUrl,
+            String host,
+            int port,
+            List<String> apiKeys,
+            String defaultModel,
+            Duration connectTimeout,
+            Path workDirectory) {
+
+        /** The default upstream: a local Ollama. */
+        public static final String DEFAULT_UPSTREAM = "http://localhost:11434/v1/chat/completions";
+
+        /** Copies {@code apiKeys}. */
+        public Settings {
+            Objects.requireNonNull(upstreamUrl, "upstreamUrl");
+            apiKeys = List.copyOf(apiKeys);
+        }
+
+        /** Whether the built-in scripted model answers. */
+        public boolean isDemo() {
+            return "demo".equalsIgnoreCase(upstreamUrl.trim());
+        }
+
+        /** Reads the settings from an environment map (see the record's parameters). */
+        public static Settings fromEnvironment(Map<String, String> env) {
+            String database = blankToNull(env.get("DATABASE_URL"));
+            String jdbcUrl = database == null
+                    ? "jdbc:sqlite:ors-gateway.db"
+                    : database.startsWith("jdbc:") ? database : "jdbc:sqlite:" + database;
+            List<String> keys = blankToNull(env.get("ORS_API_KEYS")) == null
+                    ? List.of()
+                    : Arrays.stream(env.get("ORS_API_KEYS").split(","))
+                            .map(String::trim)
+                            .filter(key -> !key.isEmpty())
+                            .toList();
+            String work = blankToNull(env.get("ORS_WORK_DIR"));
+            return new Settings(
+                    Objects.requireNonNullElse(blankToNull(env.get("UPSTREAM_URL")), DEFAULT_UPSTREAM),
+                    blankToNull(env.get("OPENAI_API_KEY")),
+                    jdbcUrl,
+                    Objects.requireNonNullElse(blankToNull(env.get("HOST")), "0.0.0.0"),
+                    integer(env, "PORT", 3000),
+                    keys,
+                    blankToNull(env.get("ORS_DEFAULT_MODEL")),
+                    Duration.ofMillis(integer(env, "UPSTREAM_CONNECT_TIMEOUT_MS", 5000)),
+                    work == null ? tempDirectory() : Path.of(work));
+        }
+
+        private static int integer(Map<String, String> env, String name, int fallback) {
+            String value = blankToNull(env.get(name));
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                return Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " must be a whole number, was '" + value + "'", e);
+            }
+        }
+
+        private static String blankToNull(String value) {
+            return value == null || value.isBlank() ? null : value;
+        }
+
+        private static Path tempDirectory() {
+            try {
+                return java.nio.file.Files.createTempDirectory("ors-tomcat");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+}
