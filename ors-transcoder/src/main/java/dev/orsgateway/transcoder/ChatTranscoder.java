@@ -125,7 +125,8 @@ public final class ChatTranscoder implements ResponseTranscoder {
                 chunks.add(chunk(
                         completion, new ChatDelta(null, null, message.refusal(), null, null, null, null, null), null));
             }
-            List<ChatToolCall> toolCalls = message.toolCalls();
+            // Absent (null) on every completion without tool calls.
+            List<ChatToolCall> toolCalls = message.toolCalls() == null ? List.of() : message.toolCalls();
             for (int i = 0; i < toolCalls.size(); i++) {
                 ChatToolCall call = toolCalls.get(i);
                 ChatToolCallDelta delta = new ChatToolCallDelta(i, call.id(), call.type(), call.function());

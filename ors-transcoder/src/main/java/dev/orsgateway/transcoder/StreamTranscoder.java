@@ -160,7 +160,7 @@ public final class StreamTranscoder {
             incomplete = IncompleteDetails.CONTENT_FILTER;
         }
         drain(events, itemStatus);
-        if (output.isEmpty()) {
+        if (output.isEmpty() && open == null) {
             // A model that answered nothing still answered: clients expect an assistant message.
             openMessage(events);
             startPart(events, PartKind.TEXT);
