@@ -1,0 +1,116 @@
+package dev.orsgateway.server;
+
+import dev.orsgateway.core.OrsGateway;
+import dev.orsgateway.server.internal.OrsHandler;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the Open Responses HTTP API over an {@link OrsGateway}, on any Servlet 6.0+ container (Tomcat 10.1+, Jetty 12
+ * ee10/ee11). Register it under a path mapping of your choice, with async support on:
+ *
+ * <pre>{@code
+ * ServletHolder holder = new ServletHolder(new OrsServlet(gateway, OrsServletConfig.builder().apiKey(key).build()));
+ * holder.setAsyncSupported(true);
+ * context.addServlet(holder, "/v1/*");
+ * }</pre>
+ *
+ * <p>Endpoints, relative to the mount ({@code /v1/*} above):
+ *
+ * <ul>
+ *   <li>{@code POST /responses}: creates a response. The body is {@code application/json} (UTF-8; another content
+ *       type is a 415). With {@code "stream": true} the answer is {@code text/event-stream}: one {@code event:}/{@code
+ *       data:} frame per event, then {@code data: [DONE]}; otherwise the response as JSON.
+ *   <li>{@code GET /responses/{id}}: the stored response.
+ *   <li>{@code DELETE /responses/{id}}: deletes it; {@code {"id": ..., "object": "response", "deleted": true}}.
+ *   <li>{@code GET /responses/{id}/input_items}: its input items, a page in OpenAI's list shape ({@code after},
+ *       {@code before}, {@code limit} 1–100 (20), {@code order} {@code asc}|{@code desc} ({@code desc})).
+ *   <li>{@code GET /health}: {@code {"status":"ok"}}, without authentication (path configurable).
+ * </ul>
+ *
+ * <p>Errors are the spec's error object, {@code {"error": {"type", "code", "message", "param"}}}, with the status
+ * that goes with it: 400 for a request that is malformed or invalid ({@code param} names the JSON path of the
+ * offending value), 401 without a valid API key (when keys are configured), 404 for an unknown id or path, 405 (with
+ * {@code Allow}) for a wrong method, 413 for a body over the limit, 415 for a body that is not JSON, the upstream's
+ * status when it fails before the first output (a 429 stays a 429), and 500 for anything unexpected (logged with its
+ * stack trace; the client sees a generic message).
+ *
+ * <p>Requests are asynchronous and non-blocking both ways: the body is read with a {@code ReadListener} (up to the
+ * configured limit) and events are written with a {@code WriteListener}, one at a time, the next requested from the
+ * gateway only once the previous one is out. No thread is held per open stream, and a slow client slows its
+ * upstream down. A client that disconnects cancels its upstream call; it is noticed at the next write, which the
+ * keep-alive comments ({@link OrsServletConfig.Builder#keepAliveInterval}) guarantee.
+ */
+public final class OrsServlet extends HttpServlet {
+    private final OrsGateway gateway;
+    private final OrsServletConfig config;
+    private static final Logger LOG = LoggerFactory.getLogger(OrsServlet.class);
+
+    private volatile ScheduledExecutorService ticker;
+    private volatile OrsHandler handler;
+
+    /** A servlet over {@code gateway} with {@link OrsServletConfig#defaults()}. */
+    public OrsServlet(OrsGateway gateway) {
+        this(gateway, OrsServletConfig.defaults());
+    }
+
+    /** A servlet over {@code gateway} configured by {@code config}. */
+    public OrsServlet(OrsGateway gateway, OrsServletConfig config) {
+        this.gateway = Objects.requireNonNull(gateway, "gateway");
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /** The configuration this servlet serves with. */
+    public OrsServletConfig config() {
+        return config;
+    }
+
+    @Override
+    public void init() throws ServletException {
+        long keepAliveNanos = config.keepAliveInterval().toNanos();
+        if (keepAliveNanos > 0) {
+            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+                Thread thread = new Thread(runnable, "ors-servlet-keepalive");
+                thread.setDaemon(true);
+                return thread;
+            });
+            executor.setRemoveOnCancelPolicy(true);
+            executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+            ticker = executor;
+        }
+        handler = new OrsHandler(
+                gateway, config.maxRequestBytes(), config.apiKeys(), config.healthPath(), keepAliveNanos, ticker);
+        LOG.info("OrsServlet serving {} with {}", gateway.upstreamDescription(), config);
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        OrsHandler current = handler;
+        if (current == null) {
+            throw new IllegalStateException("OrsServlet was not initialized by its container");
+        }
+        current.service(request, response);
+    }
+
+    @Override
+    public void destroy() {
+        ScheduledExecutorService executor = ticker;
+        if (executor != null) {
+            executor.shutdownNow();
+            try {
+                executor.awaitTermination(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.orsgateway.server;
+
+import dev.orsgateway.server.internal.ApiKeys;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How an {@link OrsServlet} serves: the request body limit, optional API keys, the health path and the keep-alive
+ * interval of event streams. Immutable; build one with {@link #builder()}, or take {@link #defaults()}.
+ */
+public final class OrsServletConfig {
+    /** The default limit of a request body: 32 MiB (the spec allows 10 MiB strings and 32 MiB files). */
+    public static final long DEFAULT_MAX_REQUEST_BYTES = 32L * 1024 * 1024;
+
+    /** The default interval of {@code : keep-alive} comments on an event stream that has nothing to send: 15 s. */
+    public static final Duration DEFAULT_KEEP_ALIVE_INTERVAL = Duration.ofSeconds(15);
+
+    /** The default health path, relative to the servlet's mount: {@code /health}. */
+    public static final String DEFAULT_HEALTH_PATH = "/health";
+
+    private static final OrsServletConfig DEFAULTS = builder().build();
+
+    private final long maxRequestBytes;
+    private final ApiKeys apiKeys;
+    private final String healthPath;
+    private final Duration keepAliveInterval;
+
+    private OrsServletConfig(Builder builder) {
+        this.maxRequestBytes = builder.maxRequestBytes;
+        this.apiKeys = ApiKeys.of(builder.apiKeys);
+        this.healthPath = builder.healthPath;
+        this.keepAliveInterval = builder.keepAliveInterval;
+    }
+
+    /** No authentication, a 32 MiB body limit, {@code GET /health}, keep-alive comments every 15 s. */
+    public static OrsServletConfig defaults() {
+        return DEFAULTS;
+    }
+
+    /** A builder with the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The owner under which the servlet stores the responses of a caller that authenticates with {@code apiKey}: a
+     * stable, one-way hash of the key (32 hex digits). Use it to reach those responses through {@link
+     * dev.orsgateway.core.OrsGateway} in-process.
+     */
+    public static String ownerOf(String apiKey) {
+        return ApiKeys.ownerOf(Objects.requireNonNull(apiKey, "apiKey"));
+    }
+
+    /** The largest request body accepted, in bytes; larger ones are answered with 413. */
+    public long maxRequestBytes() {
+        return maxRequestBytes;
+    }
+
+    /** Whether requests must carry one of the configured API keys ({@code Authorization: Bearer <key>}). */
+    public boolean authenticationEnabled() {
+        return !apiKeys.isEmpty();
+    }
+
+    /** The health endpoint's path relative to the servlet's mount, or null when there is none. */
+    public String healthPath() {
+        return healthPath;
+    }
+
+    /** How long an event stream may stay silent before a {@code : keep-alive} comment; zero disables them. */
+    public Duration keepAliveInterval() {
+        return keepAliveInterval;
+    }
+
+    /** The API keys, hashed; not API. */
+    ApiKeys apiKeys() {
+        return apiKeys;
+    }
+
+    @Override
+    public String toString() {
+        return "OrsServletConfig[maxRequestBytes=" + maxRequestBytes + ", apiKeys=" + apiKeys.size() + ", healthPath="
+                + healthPath + ", keepAliveInterval=" + keepAliveInterval + "]";
+    }
+
+    /** Builds an {@link OrsServletConfig}. */
+    public static final class Builder {
+        private long maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
+        private final List<String> apiKeys = new ArrayList<>();
+        private String healthPath = DEFAULT_HEALTH_PATH;
+        private Duration keepAliveInterval = DEFAULT_KEEP_ALIVE_INTERVAL;
+
+        private Builder() {}
+
+        /** The largest request body accepted, in bytes (at least 1); larger ones are answered with 413. */
+        public Builder maxRequestBytes(long maxRequestBytes) {
+            if (maxRequestBytes < 1 || maxRequestBytes > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("maxRequestBytes must be between 1 and " + (Integer.MAX_VALUE - 8)
+                        + ", was " + maxRequestBytes);
+            }
+            this.maxRequestBytes = maxRequestBytes;
+            return this;
+        }
+
+        /**
+         * Adds an API key: once any key is configured, every request but the health check needs {@code Authorization:
+         * Bearer <key>} with one of them, and responses are stored per key (see {@link #ownerOf}).
+         */
+        public Builder apiKey(String apiKey) {
+            Objects.requireNonNull(apiKey, "apiKey");
+            if (apiKey.isBlank()) {
+                throw new IllegalArgumentException("an API key must not be blank");
+            }
+            apiKeys.add(apiKey);
+            return this;
+        }
+
+        /** Adds API keys; see {@link #apiKey}. */
+        public Builder apiKeys(Collection<String> apiKeys) {
+            apiKeys.forEach(this::apiKey);
+            return this;
+        }
+
+        /**
+         * The health endpoint's path relative to the servlet's mount (default {@code /health}), answered to
+         * unauthenticated {@code GET}s with {@code {"status":"ok"}}; null disables it.
+         */
+        public Builder healthPath(String healthPath) {
+            if (healthPath != null && (!healthPath.startsWith("/") || healthPath.startsWith("/responses"))) {
+                throw new IllegalArgumentException(
+                        "healthPath must start with '/' and not collide with /responses, was " + healthPath);
+            }
+            this.healthPath = healthPath;
+            return this;
+        }
+
+        /**
+         * How long an event stream may stay silent before the servlet writes a {@code : keep-alive} comment (default
+         * 15 s; zero disables them). The comments keep proxies from closing a stream that waits for the model, and
+         * they are how a client that left is noticed. Until the first event, the first comment is also what commits
+         * the stream's 200 status; an upstream failure after that point ends the stream with an {@code error} event.
+         */
+        public Builder keepAliveInterval(Duration keepAliveInterval) {
+            Objects.requireNonNull(keepAliveInterval, "keepAliveInterval");
+            if (keepAliveInterval.isNegative()) {
+                throw new IllegalArgumentException("keepAliveInterval must not be negative");
+            }
+            this.keepAliveInterval = keepAliveInterval;
+            return this;
+        }
+
+        /** Builds the configuration. */
+        public OrsServletConfig build() {
+            return new OrsServletConfig(this);
+        }
+    }
+}

@@ -1,0 +1,336 @@
+package dev.orsgateway.server.internal;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One asynchronous request/response: non-blocking output, with a single drain loop and a single abort path.
+ *
+ * <p>Everything that touches the output stream, the {@link AsyncContext} or the upstream's subscription happens in
+ * {@link #drain()}, which never runs on two threads at once (a work-in-progress counter: a call that arrives while
+ * another thread drains makes that thread go round once more). Any thread may {@link #send} a chunk, {@link #execute}
+ * a task or {@link #abort}; the container's callbacks ({@link #onWritePossible}, the {@link AsyncListener} methods)
+ * only signal and drain.
+ *
+ * <p>A chunk is written and flushed as one buffer, each step only when {@link ServletOutputStream#isReady()} says so;
+ * when it says no, the drain returns and the container calls {@link #onWritePossible} later. So no thread waits on a
+ * slow client, and the chunk's {@code afterFlush} (the next {@code request(1)}) runs only once the chunk is out: the
+ * client's pace is the upstream's pace. The last chunk completes the {@link AsyncContext}.
+ *
+ * <p>The abort path: an {@link IOException} or {@link RuntimeException} from the output stream, {@link
+ * WriteListener#onError}, {@link AsyncListener#onError}, {@link AsyncListener#onTimeout}, an {@link
+ * AsyncListener#onComplete} that the exchange did not cause, and a request body read error all call {@link #abort}.
+ * The first one wins: the abort hooks run once (they cancel the upstream), the context is completed once, and the
+ * request is logged once. Containers differ in which of these signals they send for a client that left (Jetty throws
+ * from {@code write} and may report {@code isReady()} true afterwards; Tomcat throws and reports false; neither
+ * tells while no write is pending), which is why every one of them leads here.
+ */
+public final class Exchange implements WriteListener, AsyncListener {
+
+    /**
+     * What a response starts with.
+     *
+     * @param status the HTTP status
+     * @param contentType the content type
+     * @param headers further headers
+     */
+    public record Head(int status, String contentType, Map<String, String> headers) {
+        /** Copies {@code headers}. */
+        public Head {
+            headers = Map.copyOf(headers);
+        }
+    }
+
+    private record Chunk(Head head, byte[] bytes, Runnable afterFlush, boolean last) {}
+
+    /** Why the exchange is aborted: the first signal, and where it came from. */
+    private record Abort(String source, Throwable cause) {}
+
+    private enum Step {
+        WRITE,
+        FLUSH,
+        FLUSHED
+    }
+
+    private final AsyncContext async;
+    private final HttpServletResponse response;
+    private final ServletOutputStream out;
+    private final RequestLog log;
+
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Chunk> chunks = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger wip = new AtomicInteger();
+    private final AtomicReference<Abort> abortCause = new AtomicReference<>();
+    private final AtomicBoolean terminated = new AtomicBoolean();
+    private volatile boolean inFlight;
+    private volatile long lastActivityNanos = System.nanoTime();
+
+    // Drain loop only.
+    private final List<Runnable> abortHooks = new ArrayList<>();
+    private Chunk current;
+    private Step step;
+    private boolean headWritten;
+    private boolean aborted;
+
+    private Exchange(AsyncContext async, HttpServletResponse response, ServletOutputStream out, RequestLog log) {
+        this.async = async;
+        this.response = response;
+        this.out = out;
+        this.log = log;
+    }
+
+    /**
+     * Puts {@code request} in asynchronous mode (no container timeout: the servlet's keep-alive comments and the
+     * connectors' idle timeouts are the idle policy) and registers the exchange as its write and async listener.
+     */
+    public static Exchange start(HttpServletRequest request, HttpServletResponse response, RequestLog log)
+            throws IOException {
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0);
+        Exchange exchange = new Exchange(async, response, response.getOutputStream(), log);
+        async.addListener(exchange);
+        exchange.out.setWriteListener(exchange);
+        return exchange;
+    }
+
+    // ---- signals, from any thread
+
+    /**
+     * Queues a chunk: {@code bytes} written and flushed as one buffer, after the chunks queued before it. The first
+     * chunk's {@code head} sets the status and headers (and, when it is also the last, the content length).
+     * {@code afterFlush} runs in the drain loop once the chunk is out; the {@code last} chunk completes the exchange.
+     */
+    public void send(Head head, byte[] bytes, Runnable afterFlush, boolean last) {
+        chunks.add(new Chunk(head, bytes, afterFlush, last));
+        drain();
+    }
+
+    /** Runs {@code task} in the drain loop, before further output, even after the exchange ended. */
+    public void execute(Runnable task) {
+        tasks.add(task);
+        drain();
+    }
+
+    /**
+     * Runs {@code hook} (in the drain loop) if the exchange is aborted: at once if it already was, never if it
+     * completes normally.
+     */
+    public void onAbort(Runnable hook) {
+        execute(() -> {
+            if (aborted) {
+                hook.run();
+            } else if (!terminated.get()) {
+                abortHooks.add(hook);
+            }
+        });
+    }
+
+    /**
+     * Ends the exchange because of {@code cause} (a client that left, a container error), reported by {@code source};
+     * idempotent: the first call wins.
+     */
+    public void abort(String source, Throwable cause) {
+        abortCause.compareAndSet(null, new Abort(source, cause));
+        drain();
+    }
+
+    /** Whether the exchange has ended, normally or not. */
+    public boolean isTerminated() {
+        return terminated.get();
+    }
+
+    /** Whether nothing has been queued or written for {@code nanos}, and nothing is waiting to be written. */
+    public boolean idleFor(long nanos) {
+        return !inFlight && chunks.isEmpty() && System.nanoTime() - lastActivityNanos >= nanos;
+    }
+
+    // ---- container callbacks
+
+    @Override
+    public void onWritePossible() {
+        drain();
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        abort("WriteListener.onError", t);
+    }
+
+    @Override
+    public void onComplete(AsyncEvent event) {
+        if (!terminated.get()) {
+            abort("AsyncListener.onComplete", new IOException("the request completed before its response was written"));
+        }
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+        abort("AsyncListener.onTimeout", new IOException("the asynchronous request timed out"));
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+        Throwable cause = event.getThrowable();
+        abort("AsyncListener.onError", cause != null ? cause : new IOException("the container reported an error"));
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {
+        // Not restarted: nothing to do.
+    }
+
+    // ---- the drain loop
+
+    private void drain() {
+        if (wip.getAndIncrement() != 0) {
+            return; // the thread in the loop below goes round again
+        }
+        int missed = 1;
+        do {
+            drainOnce();
+            missed = wip.addAndGet(-missed);
+        } while (missed != 0);
+    }
+
+    private void drainOnce() {
+        for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
+            runGuarded(task);
+        }
+        if (terminated.get()) {
+            chunks.clear();
+            return;
+        }
+        if (abortCause.get() != null) {
+            doAbort(abortCause.get());
+            return;
+        }
+        String operation = "isReady";
+        try {
+            while (true) {
+                if (current == null) {
+                    current = chunks.poll();
+                    if (current == null) {
+                        inFlight = false;
+                        return;
+                    }
+                    inFlight = true;
+                    step = Step.WRITE;
+                }
+                operation = "isReady";
+                if (!out.isReady()) {
+                    return; // onWritePossible follows
+                }
+                switch (step) {
+                    case WRITE -> {
+                        if (!headWritten) {
+                            writeHead(current);
+                        }
+                        operation = "write";
+                        out.write(current.bytes());
+                        lastActivityNanos = System.nanoTime();
+                        if (current.last()) {
+                            step = Step.FLUSHED; // completing the context flushes the rest
+                        } else {
+                            step = Step.FLUSH;
+                        }
+                    }
+                    case FLUSH -> {
+                        operation = "flush";
+                        out.flush();
+                        step = Step.FLUSHED;
+                    }
+                    case FLUSHED -> {
+                        Chunk done = current;
+                        current = null;
+                        lastActivityNanos = System.nanoTime();
+                        if (done.last()) {
+                            finish();
+                            return;
+                        }
+                        if (done.afterFlush() != null) {
+                            runGuarded(done.afterFlush());
+                        }
+                        if (abortCause.get() != null) {
+                            doAbort(abortCause.get());
+                            return;
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // A client that left (Tomcat: ClientAbortException; Jetty: EofException, or IllegalStateException on a
+            // closed stream).
+            abortCause.compareAndSet(null, new Abort(operation, e));
+            doAbort(abortCause.get());
+        }
+    }
+
+    private void writeHead(Chunk chunk) {
+        headWritten = true;
+        Head head = chunk.head();
+        response.setStatus(head.status());
+        response.setContentType(head.contentType());
+        head.headers().forEach(response::setHeader);
+        if (chunk.last()) {
+            response.setContentLength(chunk.bytes().length);
+        }
+        log.status(head.status());
+    }
+
+    private void finish() {
+        if (!terminated.compareAndSet(false, true)) {
+            return;
+        }
+        inFlight = false;
+        abortHooks.clear();
+        completeQuietly();
+        log.finished();
+    }
+
+    private void doAbort(Abort abort) {
+        if (!terminated.compareAndSet(false, true)) {
+            return;
+        }
+        aborted = true;
+        inFlight = false;
+        current = null;
+        chunks.clear();
+        for (Runnable hook : abortHooks) {
+            runGuarded(hook);
+        }
+        abortHooks.clear();
+        completeQuietly();
+        log.aborted(abort.source(), abort.cause(), headWritten);
+    }
+
+    private void completeQuietly() {
+        try {
+            async.complete();
+        } catch (RuntimeException e) {
+            // Already completed by the container (it reported the error that brought us here).
+        }
+    }
+
+    private void runGuarded(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            // A misbehaving upstream subscription or hook must not stop the drain loop.
+            log.internalError(e);
+            abortCause.compareAndSet(null, new Abort("the exchange", e));
+        }
+    }
+}

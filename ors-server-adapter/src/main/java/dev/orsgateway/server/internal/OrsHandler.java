@@ -1,0 +1,396 @@
+package dev.orsgateway.server.internal;
+
+import dev.orsgateway.core.OrsException;
+import dev.orsgateway.core.OrsGateway;
+import dev.orsgateway.core.json.OrsJson;
+import dev.orsgateway.core.model.CreateResponseRequest;
+import dev.orsgateway.core.model.Response;
+import dev.orsgateway.core.model.ResponseEvent;
+import dev.orsgateway.core.spi.ItemPage;
+import dev.orsgateway.core.spi.PageRequest;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Routes a request to its endpoint and answers it: {@code POST /responses} asynchronously (a JSON body or an event
+ * stream), the other endpoints synchronously (they only read the store). Paths are relative to the servlet's mount.
+ */
+public final class OrsHandler {
+    private static final String RESPONSES = "/responses";
+    private static final String INPUT_ITEMS = "input_items";
+    private static final List<String> HEALTH_METHODS = List.of("GET", "HEAD");
+    private static final byte[] HEALTH_BODY = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
+
+    private final OrsGateway gateway;
+    private final long maxRequestBytes;
+    private final ApiKeys apiKeys;
+    private final String healthPath;
+    private final long keepAliveNanos;
+    private final ScheduledExecutorService ticker;
+
+    /** A handler over {@code gateway}; {@code ticker} runs keep-alive checks (null when they are off). */
+    public OrsHandler(
+            OrsGateway gateway,
+            long maxRequestBytes,
+            ApiKeys apiKeys,
+            String healthPath,
+            long keepAliveNanos,
+            ScheduledExecutorService ticker) {
+        this.gateway = gateway;
+        this.maxRequestBytes = maxRequestBytes;
+        this.apiKeys = apiKeys;
+        this.healthPath = healthPath;
+        this.keepAliveNanos = keepAliveNanos;
+        this.ticker = ticker;
+    }
+
+    /** The routes, by path shape. */
+    private enum Route {
+        CREATE(List.of("POST")),
+        RESPONSE(List.of("GET", "DELETE")),
+        INPUT_ITEMS(List.of("GET"));
+
+        final List<String> methods;
+
+        Route(List<String> methods) {
+            this.methods = methods;
+        }
+    }
+
+    private record Target(Route route, String id) {}
+
+    /** Answers {@code request}. */
+    public void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String method = request.getMethod();
+        RequestLog log = new RequestLog(method, request.getRequestURI());
+        String path = relativePath(request);
+        try {
+            if (healthPath != null && healthPath.equals(path)) {
+                health(method, path, response, log);
+                return;
+            }
+            String owner = authenticate(request);
+            Target target = route(path);
+            if (target == null) {
+                throw HttpErrors.unknownPath(method, path);
+            }
+            if (!target.route().methods.contains(method)) {
+                if ("OPTIONS".equals(method)) {
+                    response.setHeader("Allow", allow(target.route().methods));
+                    response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+                    log.finishedWith(HttpServletResponse.SC_NO_CONTENT);
+                    return;
+                }
+                throw HttpErrors.methodNotAllowed(method, path, target.route().methods);
+            }
+            log.responseId(target.id());
+            switch (target.route()) {
+                case CREATE -> create(request, response, owner, log);
+                case RESPONSE -> {
+                    if ("GET".equals(method)) {
+                        retrieve(target.id(), owner, response, log);
+                    } else {
+                        delete(target.id(), owner, response, log);
+                    }
+                }
+                case INPUT_ITEMS -> inputItems(target.id(), request, owner, response, log);
+            }
+        } catch (OrsException e) {
+            answerError(request, response, log, e, path);
+        } catch (RuntimeException e) {
+            log.unexpected(e);
+            answerError(request, response, log, HttpErrors.serverError(e), path);
+        }
+    }
+
+    private void answerError(
+            HttpServletRequest request, HttpServletResponse response, RequestLog log, OrsException e, String path)
+            throws IOException {
+        log.error(e, false);
+        if (request.isAsyncStarted() || response.isCommitted()) {
+            return; // the asynchronous part answers for itself
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (e.httpStatus() == 401) {
+            headers.put("WWW-Authenticate", "Bearer");
+        }
+        if (e.httpStatus() == 405) {
+            Target target = route(path);
+            List<String> methods = target != null ? target.route().methods : HEALTH_METHODS;
+            headers.put("Allow", allow(methods));
+        }
+        if (e.httpStatus() == 413) {
+            headers.put("Connection", "close"); // the rest of the body is not read
+        }
+        Responses.writeError(response, e, headers);
+        log.finishedWith(Responses.statusOf(e));
+    }
+
+    // ---- routing
+
+    /** The path below the servlet's mount: the path info of a {@code /prefix/*} mapping, else the servlet path. */
+    private static String relativePath(HttpServletRequest request) {
+        String path = request.getPathInfo();
+        if (path == null) {
+            path = request.getServletPath();
+        }
+        if (path == null || path.isEmpty()) {
+            return "/";
+        }
+        if (path.length() > 1 && path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return path;
+    }
+
+    private static Target route(String path) {
+        if (path.equals(RESPONSES)) {
+            return new Target(Route.CREATE, null);
+        }
+        if (!path.startsWith(RESPONSES + "/")) {
+            return null;
+        }
+        String rest = path.substring(RESPONSES.length() + 1);
+        int slash = rest.indexOf('/');
+        if (slash < 0) {
+            return rest.isEmpty() ? null : new Target(Route.RESPONSE, rest);
+        }
+        String id = rest.substring(0, slash);
+        if (!id.isEmpty() && rest.substring(slash + 1).equals(INPUT_ITEMS)) {
+            return new Target(Route.INPUT_ITEMS, id);
+        }
+        return null;
+    }
+
+    private static String allow(List<String> methods) {
+        return String.join(", ", methods);
+    }
+
+    private String authenticate(HttpServletRequest request) {
+        if (apiKeys.isEmpty()) {
+            return null;
+        }
+        String header = request.getHeader("Authorization");
+        Optional<String> token = ApiKeys.bearerToken(header);
+        if (token.isEmpty()) {
+            throw header == null ? HttpErrors.missingApiKey() : HttpErrors.invalidApiKey();
+        }
+        return apiKeys.authenticate(token.get()).orElseThrow(HttpErrors::invalidApiKey);
+    }
+
+    // ---- synchronous endpoints
+
+    private void health(String method, String path, HttpServletResponse response, RequestLog log) throws IOException {
+        if (!HEALTH_METHODS.contains(method)) {
+            throw HttpErrors.methodNotAllowed(method, path, HEALTH_METHODS);
+        }
+        response.setHeader("Cache-Control", "no-store");
+        if ("HEAD".equals(method)) {
+            response.setStatus(200);
+            response.setContentType(Responses.JSON);
+            response.setContentLength(HEALTH_BODY.length);
+        } else {
+            Responses.writeJson(response, 200, HEALTH_BODY, Map.of());
+        }
+        log.finishedWith(200);
+    }
+
+    private void retrieve(String id, String owner, HttpServletResponse response, RequestLog log) throws IOException {
+        Response found = gateway.retrieve(id, owner).orElseThrow(() -> HttpErrors.responseNotFound(id));
+        Responses.writeJson(response, 200, OrsJson.writeBytes(found), Map.of());
+        log.finishedWith(200);
+    }
+
+    private void delete(String id, String owner, HttpServletResponse response, RequestLog log) throws IOException {
+        if (!gateway.delete(id, owner)) {
+            throw HttpErrors.responseNotFound(id);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", id);
+        body.put("object", "response");
+        body.put("deleted", true);
+        Responses.writeJson(response, 200, OrsJson.writeBytes(body), Map.of());
+        log.finishedWith(200);
+    }
+
+    private void inputItems(
+            String id, HttpServletRequest request, String owner, HttpServletResponse response, RequestLog log)
+            throws IOException {
+        PageRequest page = pageRequest(request);
+        ItemPage items = gateway.listInputItems(id, page, owner).orElseThrow(() -> HttpErrors.responseNotFound(id));
+        Responses.writeJson(response, 200, OrsJson.writeBytes(items), Map.of());
+        log.finishedWith(200);
+    }
+
+    /** OpenAI's paging parameters: {@code after}, {@code before}, {@code limit} (1–100, 20), {@code order} (desc). */
+    static PageRequest pageRequest(HttpServletRequest request) {
+        String limitText = request.getParameter("limit");
+        int limit = 20;
+        if (limitText != null && !limitText.isEmpty()) {
+            try {
+                limit = Integer.parseInt(limitText.strip());
+            } catch (NumberFormatException e) {
+                throw HttpErrors.invalidType(
+                        "limit",
+                        "limit must be an integer between 1 and 100, got '" + HttpErrors.clip(limitText) + "'.");
+            }
+            if (limit < 1) {
+                throw OrsException.invalidRequest(
+                        "limit", "integer_below_min_value", "limit must be between 1 and 100, got " + limit + ".");
+            }
+            if (limit > 100) {
+                throw OrsException.invalidRequest(
+                        "limit", "integer_above_max_value", "limit must be between 1 and 100, got " + limit + ".");
+            }
+        }
+        String order = request.getParameter("order");
+        boolean ascending = false;
+        if (order != null && !order.isEmpty()) {
+            switch (order.toLowerCase(Locale.ROOT)) {
+                case "asc" -> ascending = true;
+                case "desc" -> ascending = false;
+                default ->
+                    throw HttpErrors.invalidValue(
+                            "order", "order must be 'asc' or 'desc', got '" + HttpErrors.clip(order) + "'.");
+            }
+        }
+        return new PageRequest(
+                blankToNull(request.getParameter("after")),
+                blankToNull(request.getParameter("before")),
+                limit,
+                ascending);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    // ---- POST /responses
+
+    private void create(HttpServletRequest request, HttpServletResponse response, String owner, RequestLog log)
+            throws IOException {
+        String contentType = request.getContentType();
+        if (!isJson(contentType)) {
+            throw HttpErrors.unsupportedMediaType(contentType);
+        }
+        long contentLength = request.getContentLengthLong();
+        if (contentLength > maxRequestBytes) {
+            throw HttpErrors.tooLarge(maxRequestBytes);
+        }
+        if (!request.isAsyncSupported()) {
+            throw new IllegalStateException("OrsServlet must be registered with asyncSupported=true");
+        }
+        Exchange exchange = Exchange.start(request, response, log);
+        BodyReader.Handler handler = new BodyReader.Handler() {
+            @Override
+            public void body(byte[] bytes, int length) {
+                onBody(exchange, bytes, length, owner, log);
+            }
+
+            @Override
+            public void tooLarge() {
+                OrsException error = HttpErrors.tooLarge(maxRequestBytes);
+                log.error(error, false);
+                Responses.sendError(exchange, error, Map.of("Connection", "close"));
+            }
+
+            @Override
+            public void failed(Throwable t) {
+                exchange.abort("ReadListener.onError", t);
+            }
+        };
+        try {
+            ServletInputStream in = request.getInputStream();
+            in.setReadListener(new BodyReader(in, maxRequestBytes, contentLength, handler));
+        } catch (IOException | RuntimeException e) {
+            OrsException error = HttpErrors.serverError(e);
+            log.error(error, true);
+            log.unexpected(e);
+            Responses.sendError(exchange, error);
+        }
+    }
+
+    private void onBody(Exchange exchange, byte[] bytes, int length, String owner, RequestLog log) {
+        try {
+            CreateResponseRequest request = RequestParser.parse(bytes, length);
+            if (request.isStreaming()) {
+                log.streaming();
+                Flow.Publisher<ResponseEvent> events = gateway.respond(request, owner);
+                events.subscribe(new SseSubscriber(exchange, log, keepAliveNanos, ticker));
+            } else {
+                CompletableFuture<Response> future = gateway.complete(request, owner);
+                exchange.onAbort(() -> future.cancel(true));
+                future.whenComplete((created, failure) -> {
+                    if (failure == null) {
+                        log.responseId(created.id());
+                        log.responseStatus(created.status());
+                        Responses.sendJson(exchange, OrsJson.writeBytes(created));
+                    } else {
+                        Throwable cause = unwrap(failure);
+                        if (cause instanceof OrsException ors) {
+                            log.error(ors, true);
+                            Responses.sendError(exchange, ors);
+                        } else {
+                            OrsException error = HttpErrors.serverError(cause);
+                            log.error(error, true);
+                            log.unexpected(cause);
+                            Responses.sendError(exchange, error);
+                        }
+                    }
+                });
+            }
+        } catch (OrsException e) {
+            log.error(e, false);
+            Responses.sendError(exchange, e);
+        } catch (RuntimeException e) {
+            OrsException error = HttpErrors.serverError(e);
+            log.error(error, true);
+            log.unexpected(e);
+            Responses.sendError(exchange, error);
+        }
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    /** {@code application/json}, with no charset or a UTF-8 one. */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String[] parts = contentType.split(";");
+        if (!parts[0].strip().equalsIgnoreCase("application/json")) {
+            return false;
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String parameter = parts[i].strip();
+            int eq = parameter.indexOf('=');
+            if (eq > 0 && parameter.substring(0, eq).strip().equalsIgnoreCase("charset")) {
+                String charset = parameter.substring(eq + 1).strip().replace("\"", "");
+                if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}

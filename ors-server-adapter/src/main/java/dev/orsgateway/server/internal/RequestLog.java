@@ -1,0 +1,141 @@
+package dev.orsgateway.server.internal;
+
+import dev.orsgateway.core.OrsException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one log line of a request: method, path, status, duration, JSON or stream, response id and, for failures, what
+ * went wrong. INFO when the request was served (client errors included), WARN when it failed: an upstream or server
+ * error, a stream that ended {@code failed}, a client that left mid-stream. Unexpected exceptions carry their stack
+ * trace; nothing is logged per event.
+ */
+public final class RequestLog {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.orsgateway.server.OrsServlet");
+
+    private final String method;
+    private final String path;
+    private final long startNanos = System.nanoTime();
+    private final AtomicBoolean written = new AtomicBoolean();
+    private volatile int status = 200;
+    private volatile boolean streaming;
+    private volatile String responseId;
+    private volatile String responseStatus;
+    private volatile String errorCode;
+    private volatile boolean failure;
+    private volatile Throwable unexpected;
+
+    /** A log for a request to {@code path}. */
+    public RequestLog(String method, String path) {
+        this.method = method;
+        this.path = path;
+    }
+
+    /** The status sent (or about to be). */
+    public void status(int status) {
+        this.status = status;
+    }
+
+    /** The request asked for a stream. */
+    public void streaming() {
+        this.streaming = true;
+    }
+
+    /** The id of the response being created, retrieved or deleted. */
+    public void responseId(String id) {
+        if (id != null) {
+            this.responseId = id;
+        }
+    }
+
+    /** The status of the response a stream ended with ({@code completed}, {@code failed}, ...). */
+    public void responseStatus(String status) {
+        this.responseStatus = status;
+        if ("failed".equals(status)) {
+            this.failure = true;
+        }
+    }
+
+    /**
+     * The request was answered with {@code error} (as its status, or as an event of a stream already under way);
+     * {@code failure} when it is not the client's fault. The status logged is the one sent.
+     */
+    public void error(OrsException error, boolean failure) {
+        this.errorCode = error.error().code() != null
+                ? error.error().code()
+                : error.error().type();
+        this.failure |= failure || error.httpStatus() >= 500;
+    }
+
+    /** An unexpected exception: logged with its stack trace. */
+    public void unexpected(Throwable e) {
+        this.unexpected = e;
+        this.failure = true;
+    }
+
+    /** An exception inside the exchange's machinery; logged at once, with its stack trace. */
+    void internalError(RuntimeException e) {
+        LOG.error("{} {}: internal error", method, path, e);
+    }
+
+    /** The response was written completely. */
+    public void finished() {
+        write(null, null, false);
+    }
+
+    /** The exchange was aborted by {@code cause}, reported by {@code source}, after the status was sent or not. */
+    public void aborted(String source, Throwable cause, boolean committed) {
+        write(source, cause, committed);
+    }
+
+    private void write(String abortSource, Throwable abortCause, boolean committed) {
+        if (!written.compareAndSet(false, true)) {
+            return;
+        }
+        long millis = (System.nanoTime() - startNanos) / 1_000_000;
+        StringBuilder line = new StringBuilder()
+                .append(method)
+                .append(' ')
+                .append(HttpErrors.clip(path))
+                .append(" -> ");
+        if (abortCause != null) {
+            line.append(committed ? status + " aborted" : "aborted before a status was sent");
+        } else {
+            line.append(status);
+        }
+        line.append(" in ").append(millis).append(" ms (").append(streaming ? "stream" : "json");
+        if (responseId != null) {
+            line.append(", ").append(responseId);
+        }
+        if (responseStatus != null) {
+            line.append(", ").append(responseStatus);
+        }
+        if (errorCode != null) {
+            line.append(", error ").append(errorCode);
+        }
+        line.append(')');
+        if (abortCause != null) {
+            line.append(": ").append(abortSource).append(": ").append(describe(abortCause));
+            LOG.warn("{}", line);
+        } else if (unexpected != null) {
+            LOG.warn("{}", line, unexpected);
+        } else if (failure) {
+            LOG.warn("{}", line);
+        } else {
+            LOG.info("{}", line);
+        }
+    }
+
+    /** Logs a request answered synchronously with {@code status}. */
+    public void finishedWith(int status) {
+        this.status = status;
+        finished();
+    }
+
+    private static String describe(Throwable cause) {
+        String message = cause.getMessage();
+        String name = cause.getClass().getSimpleName();
+        return message == null ? name : name + ": " + HttpErrors.clip(message);
+    }
+}

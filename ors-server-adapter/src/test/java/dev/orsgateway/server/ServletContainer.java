@@ -1,0 +1,94 @@
+package dev.orsgateway.server;
+
+import jakarta.servlet.http.HttpServlet;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.catalina.Context;
+import org.apache.catalina.Wrapper;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/** The servlet containers the tests run on: embedded, on 127.0.0.1 and an ephemeral port. */
+enum ServletContainer {
+    TOMCAT {
+        @Override
+        Running start(HttpServlet servlet, String mapping, int maxThreads) throws Exception {
+            Path baseDir = Files.createTempDirectory("ors-tomcat");
+            Tomcat tomcat = new Tomcat();
+            tomcat.setBaseDir(baseDir.toString());
+            Connector connector = new Connector();
+            connector.setPort(0);
+            connector.setProperty("address", "127.0.0.1");
+            if (maxThreads > 0) {
+                connector.setProperty("maxThreads", Integer.toString(maxThreads));
+                connector.setProperty("minSpareThreads", "1");
+            }
+            tomcat.setConnector(connector);
+            Context context = tomcat.addContext("", baseDir.toString());
+            Wrapper wrapper = Tomcat.addServlet(context, "ors", servlet);
+            wrapper.setAsyncSupported(true);
+            wrapper.setLoadOnStartup(1);
+            context.addServletMapping(mapping, "ors");
+            tomcat.start();
+            int port = connector.getLocalPort();
+            return new Running(URI.create("http://127.0.0.1:" + port), () -> {
+                tomcat.stop();
+                tomcat.destroy();
+            });
+        }
+    },
+    JETTY {
+        @Override
+        Running start(HttpServlet servlet, String mapping, int maxThreads) throws Exception {
+            QueuedThreadPool threads = new QueuedThreadPool(maxThreads > 0 ? maxThreads : 200, 1);
+            threads.setName("jetty");
+            Server server = new Server(threads);
+            ServerConnector connector = new ServerConnector(server);
+            connector.setHost("127.0.0.1");
+            connector.setPort(0);
+            server.addConnector(connector);
+            ServletContextHandler context = new ServletContextHandler();
+            context.setContextPath("/");
+            ServletHolder holder = new ServletHolder(servlet);
+            holder.setAsyncSupported(true);
+            holder.setInitOrder(1);
+            context.addServlet(holder, mapping);
+            server.setHandler(context);
+            server.start();
+            int port = connector.getLocalPort();
+            return new Running(URI.create("http://127.0.0.1:" + port), server::stop);
+        }
+    };
+
+    /** Starts {@code servlet} under {@code mapping} (e.g. {@code /v1/*}). */
+    Running start(HttpServlet servlet, String mapping) throws Exception {
+        return start(servlet, mapping, 0);
+    }
+
+    /** Starts {@code servlet} under {@code mapping} with at most {@code maxThreads} request threads (0: default). */
+    abstract Running start(HttpServlet servlet, String mapping, int maxThreads) throws Exception;
+
+    /** A started container. */
+    record Running(URI base, Stopper stopper) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                stopper.stop();
+            } catch (Exception e) {
+                throw new IllegalStateException("the container did not stop", e);
+            }
+        }
+    }
+
+    /** Stops a container. */
+    @FunctionalInterface
+    interface Stopper {
+        void stop() throws Exception;
+    }
+}
