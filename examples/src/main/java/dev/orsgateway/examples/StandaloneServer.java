@@ -7,6 +7,7 @@ import dev.orsgateway.server.OrsServlet;
 import dev.orsgateway.server.OrsServletConfig;
 import dev.orsgateway.store.sqlite.SqliteResponseStore;
 import dev.orsgateway.upstream.okhttp.OkHttpChatCompletionsUpstream;
+import jakarta.servlet.ServletRegistration;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
-import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.slf4j.Logger;
@@ -70,7 +70,9 @@ public final class StandaloneServer implements AutoCloseable {
                 server.port(),
                 server.upstream.describe(),
                 settings.jdbcUrl(),
-                settings.apiKeys().isEmpty() ? " (no authentication)" : ", " + settings.apiKeys().size() + " API key(s)");
+                settings.apiKeys().isEmpty()
+                        ? " (no authentication)"
+                        : ", " + settings.apiKeys().size() + " API key(s)");
         server.tomcat.getServer().await();
     }
 
@@ -112,11 +114,15 @@ public final class StandaloneServer implements AutoCloseable {
         connector.setProperty("connectionTimeout", "20000");
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", null);
-        context.setUnloadDelay(5_000);
-        Wrapper wrapper = Tomcat.addServlet(context, "ors", servlet);
-        wrapper.setAsyncSupported(true);
-        wrapper.setLoadOnStartup(1);
-        context.addServletMappingDecoded("/v1/*", "ors");
+        // Registered through the standard Servlet API, as any application would mount it.
+        context.addServletContainerInitializer(
+                (classes, servletContext) -> {
+                    ServletRegistration.Dynamic registration = servletContext.addServlet("ors", servlet);
+                    registration.setAsyncSupported(true);
+                    registration.setLoadOnStartup(1);
+                    registration.addMapping("/v1/*");
+                },
+                null);
         return tomcat;
     }
 

@@ -86,7 +86,8 @@ public final class Gateway {
             request = request.toBuilder().model(defaultModel).build();
         }
         if (Boolean.TRUE.equals(request.background())) {
-            throw OrsException.invalidRequest("background", "background mode is not supported by this gateway");
+            throw OrsException.invalidRequest(
+                    "background", "unsupported_parameter", "background mode is not supported by this gateway");
         }
         List<Item> history = history(request.previousResponseId(), owner);
         List<Item> input = request.input() == null ? List.of() : resolveReferences(request.input(), history);
