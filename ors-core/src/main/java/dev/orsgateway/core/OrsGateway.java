@@ -79,8 +79,10 @@ public final class OrsGateway {
 
     /**
      * Creates a response without streaming, through a non-streaming upstream call. The future fails with an
-     * {@link OrsException} when the upstream fails; the response is stored (unless {@code store} is false) before
-     * the future completes.
+     * {@link OrsException} when the upstream fails, or when the response cannot be stored (500, code
+     * {@code storage_error}); the response is stored (unless {@code store} is false) before the future completes.
+     * Cancelling the future (or completing it in any other way, e.g. {@code orTimeout}) before the upstream answered
+     * cancels the upstream call, and nothing is stored.
      */
     public CompletableFuture<Response> complete(CreateResponseRequest request, String owner) {
         return gateway.complete(request, owner);

@@ -2,6 +2,7 @@ package dev.orsgateway.core.internal;
 
 import dev.orsgateway.core.IdGenerator;
 import dev.orsgateway.core.OrsException;
+import dev.orsgateway.core.chat.ChatCompletion;
 import dev.orsgateway.core.chat.ChatCompletionRequest;
 import dev.orsgateway.core.internal.flow.FlatMapProcessor;
 import dev.orsgateway.core.model.CreateResponseRequest;
@@ -134,12 +135,33 @@ public final class Gateway {
     public CompletableFuture<Response> complete(CreateResponseRequest request, String owner) {
         Prepared prepared = prepare(streaming(request, false), owner);
         log.debug("response {}: calling {}", prepared.initial().id(), upstream.describe());
-        return upstream.complete(prepared.chatRequest())
-                .thenApply(completion -> transcoder.toResponse(prepared.request(), prepared.initial(), completion))
+        CompletableFuture<ChatCompletion> call = upstream.complete(prepared.chatRequest());
+        CompletableFuture<Response> result = call.thenApply(
+                        completion -> transcoder.toResponse(prepared.request(), prepared.initial(), completion))
                 .thenApply(response -> {
-                    persist(prepared, response, owner);
+                    try {
+                        persist(prepared, response, owner);
+                    } catch (RuntimeException e) {
+                        // As a stream turns this into a storage_error (Persist below): without it the future failed
+                        // with the store's raw exception, where callers expect an OrsException to answer with.
+                        log.error("response {}: could not be stored", response.id(), e);
+                        throw new OrsException(
+                                new ErrorPayload(
+                                        OrsException.SERVER_ERROR,
+                                        "storage_error",
+                                        "the response could not be stored: " + e.getMessage(),
+                                        null),
+                                500,
+                                e);
+                    }
                     return response;
                 });
+        // A dependent stage does not pass a cancel back to its source: without this, a caller that cancels (or
+        // times out) the returned future left the upstream call running, holding its connection until the call
+        // timeout. When the result is done before the call, it was completed from outside: cancel the call (a
+        // no-op once the call is done).
+        result.whenComplete((response, error) -> call.cancel(true));
+        return result;
     }
 
     /** The stored response {@code id} if {@code owner} may see it. */
