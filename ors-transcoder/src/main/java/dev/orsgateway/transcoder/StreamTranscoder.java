@@ -47,9 +47,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Items: reasoning ({@code reasoning_content} / {@code reasoning}) becomes a {@code reasoning} item, text and
  * refusals a {@code message} item, each tool call a {@code function_call} item, in the order they start. Tool calls
- * stream live one at a time; a call that starts while another is unfinished, or text that arrives after a call
- * started, is held back and emitted, whole, when the calls before it are done, so that items never interleave and
- * no fragment is lost whatever order the provider sends them in. Calls to functions the request does not allow
+ * stream live one at a time, and a call ends when its arguments are complete JSON and something else begins. A call
+ * that starts while another is unfinished, or text that arrives while a call's arguments are still incomplete, is
+ * held back and emitted, whole, at the end, so that items never interleave and no fragment is lost whatever order
+ * the provider sends them in. Calls to functions the request does not allow
  * ({@code tool_choice} {@code none}, {@code allowed_tools}, undeclared names) are suppressed.
  */
 public final class StreamTranscoder {
@@ -231,9 +232,17 @@ public final class StreamTranscoder {
 
     private void append(List<ResponseEvent> events, PartKind kind, String text, List<LogProb> logprobs) {
         if (admittedCalls > 0 || !heldBack.isEmpty()) {
-            // A tool call has started: text now would interleave with it, so it waits (see class Javadoc).
-            heldBack.add(new Segment(kind, text, logprobs));
-            return;
+            boolean callsFinished =
+                    heldBack.isEmpty() && !callsDeferred && (liveCall == null || isCompleteJson(liveCall.arguments));
+            if (!callsFinished) {
+                // A tool call is still streaming: text now would interleave with it, so it waits (class Javadoc).
+                heldBack.add(new Segment(kind, text, logprobs));
+                return;
+            }
+            if (liveCall != null) {
+                // Its arguments are complete JSON, so the call is over: close it and let the text stream live.
+                closeCall(events, liveCall, ItemStatus.COMPLETED);
+            }
         }
         emitText(events, kind, text, logprobs);
     }

@@ -28,6 +28,42 @@ class StreamTranscoderTest {
     }
 
     @Test
+    void textAfterAFinishedToolCallStreamsLiveButWaitsWhileArgumentsAreIncomplete() {
+        CreateResponseRequest request = Fixtures.request("tool-call-then-text");
+        List<ChatChunk> chunks = Fixtures.chunks("tool-call-then-text");
+        StreamTranscoder transcoder = Fixtures.transcoder(request);
+        List<ResponseEvent> events = new ArrayList<>();
+        int firstText = -1;
+        for (int i = 0; i < chunks.size(); i++) {
+            List<ResponseEvent> caused = transcoder.onChunk(chunks.get(i));
+            if (firstText < 0 && caused.stream().anyMatch(ResponseEvent.OutputTextDelta.class::isInstance)) {
+                firstText = i;
+            }
+            events.addAll(caused);
+        }
+        events.addAll(transcoder.onComplete());
+        // The call's arguments were complete JSON when the text began, so the text came with its own chunk.
+        assertThat(chunks.get(firstText).choices().get(0).delta().content()).isNotEmpty();
+        StreamInvariants.check(events);
+
+        // The same text while the arguments are still open JSON waits for the end, and nothing interleaves.
+        StreamTranscoder waiting = Fixtures.transcoder(request);
+        List<ResponseEvent> early = new ArrayList<>();
+        early.addAll(waiting.onChunk(chunk("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":"
+                + "[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\","
+                + "\"arguments\":\"{\\\"location\\\":\"}}]}}]}")));
+        early.addAll(waiting.onChunk(text("Checking")));
+        assertThat(early).noneMatch(ResponseEvent.OutputTextDelta.class::isInstance);
+        early.addAll(waiting.onChunk(chunk("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":"
+                + "[{\"index\":0,\"function\":{\"arguments\":\"\\\"Paris\\\"}\"}}]}}]}")));
+        early.addAll(waiting.onComplete());
+        Response response = StreamInvariants.check(early);
+        assertThat(response.output()).hasSize(2);
+        assertThat(((Item.FunctionCall) response.output().get(0)).arguments()).isEqualTo("{\"location\":\"Paris\"}");
+        assertThat(((Item.Message) response.output().get(1)).text()).isEqualTo("Checking");
+    }
+
+    @Test
     void aChunkWithoutChoicesIsHarmless() {
         // Some providers send keep-alive or vendor-only chunks with no choices field at all.
         StreamTranscoder transcoder = Fixtures.transcoder(Fixtures.simpleRequest());
