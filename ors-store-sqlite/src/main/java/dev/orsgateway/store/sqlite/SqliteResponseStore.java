@@ -28,9 +28,9 @@ import org.jooq.impl.DefaultConnectionProvider;
 
 /**
  * A {@link ResponseStore} in a SQL database through jOOQ: a SQLite file by default (WAL journal, 5 s busy
- * timeout, foreign keys on), or any {@link DataSource} with its {@link SQLDialect}, so the same store runs on
- * PostgreSQL when one machine is no longer enough. It creates and migrates its schema when built. Close it to
- * release its connections.
+ * timeout, foreign keys on), or a {@link DataSource} with its {@link SQLDialect}, so the same store runs on
+ * PostgreSQL when one machine is no longer enough: many gateway instances, each with its own store, sharing one
+ * database. It creates and migrates its schema when built. Close it to release its connections.
  *
  * <pre>{@code
  * try (SqliteResponseStore store = SqliteResponseStore.open(Path.of("data/ors.db"))) { ... }
@@ -134,10 +134,16 @@ public final class SqliteResponseStore implements ResponseStore, AutoCloseable {
         }
 
         /**
-         * Keeps the data in the database behind {@code dataSource}, spoken to in {@code dialect} (for example
-         * {@link SQLDialect#POSTGRES} or {@link SQLDialect#SQLITE}). The store borrows a connection per call and
-         * never closes the data source; pooling, and on SQLite WAL and the busy timeout, are its configuration.
-         * On SQLite, writes from this store are serialized.
+         * Keeps the data in the database behind {@code dataSource}, spoken to in {@code dialect}: {@link
+         * SQLDialect#POSTGRES} or {@link SQLDialect#SQLITE}, the two the store is tested on. The store borrows a
+         * connection per call and never closes the data source; pooling, and on SQLite WAL and the busy timeout,
+         * are its configuration. On SQLite, writes from this store are serialized.
+         *
+         * <p>On PostgreSQL, give it a pool (opening a connection per call costs more than the call), and tables
+         * go to the first schema of the connections' search path. Stores in several processes may share one
+         * database: their writes run side by side, of two saves of one id one succeeds and the other throws
+         * {@link IllegalStateException}, and stores that start at once migrate the schema once, one after the
+         * other.
          */
         public Builder dataSource(DataSource dataSource, SQLDialect dialect) {
             clearSource();

@@ -1,22 +1,34 @@
 package dev.orsgateway.store.sqlite.internal;
 
+import static org.jooq.impl.DSL.inline;
+import static org.jooq.impl.DSL.name;
+
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jooq.Configuration;
 import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 
 /**
  * Runs the store's reads and writes on the right connections. Writes are one transaction each; on SQLite they are
  * also serialized in this process, since SQLite admits one writer at a time and queueing on a lock is fairer and
- * cheaper than spinning in the busy handler.
+ * cheaper than spinning in the busy handler. On PostgreSQL writes run side by side, from this process and from
+ * other processes sharing the database: the database locks the rows they both touch, and a primary key refuses the
+ * second of two equal ids.
+ *
+ * <p>A read transaction sees one snapshot. A SQLite transaction always does; PostgreSQL's default isolation, READ
+ * COMMITTED, takes a snapshot per statement, so there a read transaction asks for REPEATABLE READ, which for a
+ * transaction that only reads never waits and never fails. It is set for that transaction alone ({@code SET
+ * LOCAL}), so a pooled connection goes back to its pool as it came.
  */
 public final class Database implements AutoCloseable {
     private final Configuration readConfiguration;
     private final Configuration writeConfiguration;
     private final ReentrantLock writeLock;
     private final boolean readsTakeWriteLock;
+    private final boolean setReadIsolation;
     private final Runnable closeResources;
     private volatile boolean closed;
 
@@ -37,6 +49,7 @@ public final class Database implements AutoCloseable {
         this.writeConfiguration = write;
         this.writeLock = serializeWrites || readsTakeWriteLock ? new ReentrantLock() : null;
         this.readsTakeWriteLock = readsTakeWriteLock;
+        this.setReadIsolation = read.dialect().family() == SQLDialect.POSTGRES;
         this.closeResources = closeResources;
     }
 
@@ -48,7 +61,16 @@ public final class Database implements AutoCloseable {
     /** Runs {@code work} in one read transaction, so its queries see one snapshot. */
     public <T> T readTransaction(Function<DSLContext, T> work) {
         return locked(
-                readsTakeWriteLock, () -> DSL.using(readConfiguration).transactionResult(tx -> work.apply(tx.dsl())));
+                readsTakeWriteLock,
+                () -> DSL.using(readConfiguration).transactionResult(tx -> {
+                    if (setReadIsolation) {
+                        // Must come before the transaction's first query, which takes the snapshot.
+                        tx.dsl()
+                                .setLocal(name("transaction_isolation"), inline("repeatable read"))
+                                .execute();
+                    }
+                    return work.apply(tx.dsl());
+                }));
     }
 
     /** Runs {@code work} in one write transaction: all of it commits, or none of it. */

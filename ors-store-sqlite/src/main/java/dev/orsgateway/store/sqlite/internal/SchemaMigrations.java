@@ -1,6 +1,8 @@
 package dev.orsgateway.store.sqlite.internal;
 
 import static org.jooq.impl.DSL.constraint;
+import static org.jooq.impl.DSL.function;
+import static org.jooq.impl.DSL.inline;
 import static org.jooq.impl.DSL.max;
 import static org.jooq.impl.DSL.name;
 
@@ -10,6 +12,7 @@ import dev.orsgateway.store.sqlite.internal.Schema.SchemaVersion;
 import java.util.List;
 import java.util.function.Consumer;
 import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
@@ -22,6 +25,12 @@ public final class SchemaMigrations {
 
     private record Migration(int version, String description, Consumer<DSLContext> apply) {}
 
+    /**
+     * The key of the PostgreSQL advisory lock that migrations take: the bytes of "orsschem". Any application
+     * sharing the database that happens to use the same key only makes a starting store wait for it.
+     */
+    private static final long POSTGRES_MIGRATION_LOCK = 0x6f72_7373_6368_656dL;
+
     private static final List<Migration> ALL =
             List.of(new Migration(1, "responses and their items", SchemaMigrations::createResponsesAndItems));
 
@@ -32,12 +41,19 @@ public final class SchemaMigrations {
 
     /**
      * Brings the schema to {@link #latestVersion()} and returns it. Run it inside one transaction: then a store
-     * that starts while another migrates waits (SQLite's busy timeout) and finds the work done. Applying it to a
-     * current schema changes nothing.
+     * that starts while another migrates waits and finds the work done. On SQLite the other's write transaction
+     * makes it wait (the busy timeout). On PostgreSQL two {@code CREATE TABLE IF NOT EXISTS} of one table both see
+     * no table and the second then fails on the first one's catalog rows, so a migration first takes an advisory
+     * lock held until its transaction ends. Applying it to a current schema changes nothing.
      *
      * @throws IllegalStateException when the database was migrated by a newer version of this library
      */
     public static int migrate(DSLContext tx) {
+        if (tx.dialect().family() == SQLDialect.POSTGRES) {
+            // Released by the transaction's commit or rollback; blocks while another store migrates.
+            tx.select(function(name("pg_advisory_xact_lock"), SQLDataType.OTHER, inline(POSTGRES_MIGRATION_LOCK)))
+                    .fetch();
+        }
         tx.createTableIfNotExists(SchemaVersion.TABLE)
                 .columns(SchemaVersion.VERSION, SchemaVersion.DESCRIPTION, SchemaVersion.APPLIED_AT)
                 .constraints(constraint(name("schema_version_pk")).primaryKey(SchemaVersion.VERSION))
