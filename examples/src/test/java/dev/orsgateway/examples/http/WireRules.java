@@ -1,0 +1,230 @@
+package dev.orsgateway.examples.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.orsgateway.core.json.OrsJson;
+import dev.orsgateway.core.testing.SpecSchemas;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What every answer of the gateway must look like on the wire, checked on each {@link WireRecorder.Exchange}: Response
+ * bodies against the spec's {@code ResponseResource}, every SSE frame's format and event against its event schema,
+ * error bodies against {@code ErrorPayload}, and the OpenAI-shaped extras (delete, input items list) against OpenAI's
+ * shapes.
+ */
+final class WireRules {
+
+    private static final Pattern RESPONSE = Pattern.compile("/v1/responses/([^/]+)");
+    private static final Pattern INPUT_ITEMS = Pattern.compile("/v1/responses/([^/]+)/input_items");
+    private static final Set<String> TERMINAL = Set.of("response.completed", "response.failed", "response.incomplete");
+
+    private WireRules() {}
+
+    /** A parsed event stream. */
+    record SseStream(List<JsonNode> events, JsonNode terminalEvent) {}
+
+    /** The problems of one exchange; empty when it is fine. */
+    static List<String> problems(WireRecorder.Exchange exchange) {
+        List<String> problems = new ArrayList<>();
+        if (!exchange.answered()) {
+            problems.add("no complete answer");
+            return problems;
+        }
+        String contentType = String.valueOf(exchange.responseHeader("content-type"));
+        String path = exchange.path();
+        if (exchange.status >= 400) {
+            JsonNode body = json(exchange, contentType, problems);
+            if (body != null) {
+                if (!body.path("error").isObject()) {
+                    problems.add("error body without an \"error\" object: " + body);
+                } else {
+                    problems.addAll(SpecSchemas.errors("ErrorPayload", body.get("error")));
+                }
+            }
+            return problems;
+        }
+        if (exchange.status != 200) {
+            problems.add("unexpected status " + exchange.status);
+            return problems;
+        }
+        Matcher response = RESPONSE.matcher(path);
+        Matcher inputItems = INPUT_ITEMS.matcher(path);
+        if (exchange.method.equals("POST") && path.equals("/v1/responses")) {
+            if (contentType.startsWith("text/event-stream")) {
+                sse(exchange, problems);
+            } else {
+                JsonNode body = json(exchange, contentType, problems);
+                if (body != null) {
+                    problems.addAll(SpecSchemas.errors("ResponseResource", body));
+                }
+            }
+        } else if (exchange.method.equals("GET") && response.matches()) {
+            JsonNode body = json(exchange, contentType, problems);
+            if (body != null) {
+                problems.addAll(SpecSchemas.errors("ResponseResource", body));
+                if (!body.path("id").asText().equals(response.group(1))) {
+                    problems.add("retrieved " + body.path("id") + " for " + path);
+                }
+            }
+        } else if (exchange.method.equals("DELETE") && response.matches()) {
+            JsonNode body = json(exchange, contentType, problems);
+            if (body != null) {
+                // OpenAI's ResponseDeleted shape (not in the Open Responses spec).
+                expect(problems, body.size() == 3, "delete body has other keys than id/object/deleted: " + body);
+                expect(problems, body.path("id").asText().equals(response.group(1)), "deleted id: " + body);
+                expect(problems, body.path("object").asText().equals("response"), "deleted object: " + body);
+                expect(
+                        problems,
+                        body.path("deleted").isBoolean() && body.path("deleted").booleanValue(),
+                        "" + body);
+            }
+        } else if (exchange.method.equals("GET") && inputItems.matches()) {
+            JsonNode body = json(exchange, contentType, problems);
+            if (body != null) {
+                // OpenAI's list page: object "list", data, first_id, last_id, has_more.
+                expect(problems, body.path("object").asText().equals("list"), "list object: " + body);
+                expect(problems, body.path("data").isArray(), "list without data: " + body);
+                expect(problems, body.path("has_more").isBoolean(), "list without has_more: " + body);
+                JsonNode data = body.path("data");
+                for (String cursor : List.of("first_id", "last_id")) {
+                    JsonNode value = body.get(cursor);
+                    if (data.isEmpty()) {
+                        expect(problems, value != null && value.isNull(), cursor + " of an empty list: " + body);
+                    } else {
+                        String expected = data.get(cursor.equals("first_id") ? 0 : data.size() - 1)
+                                .path("id")
+                                .asText();
+                        expect(problems, value != null && value.asText().equals(expected), cursor + ": " + body);
+                    }
+                }
+                for (JsonNode item : data) {
+                    expect(problems, item.path("id").isTextual(), "input item without an id: " + item);
+                    // OpenAI lists every input item with its status; strict clients (openai-java) require it.
+                    expect(problems, item.path("status").isTextual(), "input item without a status: " + item);
+                    problems.addAll(SpecSchemas.errors("ItemParam", item));
+                }
+            }
+        } else if (exchange.method.equals("GET") && path.equals("/v1/health")) {
+            JsonNode body = json(exchange, contentType, problems);
+            expect(problems, body != null && body.path("status").asText().equals("ok"), "health: " + body);
+        } else {
+            problems.add("no rule for this exchange");
+        }
+        return problems;
+    }
+
+    /**
+     * Checks an event stream frame by frame, as the README promises it: {@code event: <type>\ndata: <one-line
+     * JSON>\n\n}, LF only, no {@code id:} lines, one HTTP chunk per frame, comments allowed, then
+     * {@code data: [DONE]}; every event valid against its schema, {@code event:} equal to its {@code type},
+     * {@code sequence_number} strictly increasing, and exactly one terminal event, the last.
+     */
+    static SseStream sse(WireRecorder.Exchange exchange, List<String> problems) {
+        expect(
+                problems,
+                "no-cache".equals(exchange.responseHeader("cache-control")),
+                "Cache-Control: " + exchange.responseHeader("cache-control"));
+        String body = exchange.responseText();
+        expect(problems, body.indexOf('\r') < 0, "the stream has a CR");
+        if (exchange.chunked()) {
+            for (byte[] chunk : exchange.chunks) {
+                String text = new String(chunk, StandardCharsets.UTF_8);
+                expect(
+                        problems,
+                        text.endsWith("\n\n") && text.indexOf("\n\n") == text.length() - 2,
+                        "a chunk that is not exactly one frame: " + abbreviate(text));
+            }
+        }
+        List<JsonNode> events = new ArrayList<>();
+        JsonNode terminal = null;
+        if (!body.endsWith("\n\n")) {
+            problems.add("the stream does not end with a blank line: " + abbreviate(body));
+        }
+        String[] frames = body.split("\n\n", -1);
+        boolean done = false;
+        long lastSequence = -1;
+        for (int i = 0; i < frames.length - 1; i++) {
+            String frame = frames[i];
+            if (done) {
+                problems.add("a frame after [DONE]: " + abbreviate(frame));
+                continue;
+            }
+            String[] lines = frame.split("\n", -1);
+            if (List.of(lines).stream().allMatch(line -> line.startsWith(":"))) {
+                continue; // a comment, e.g. a keep-alive
+            }
+            if (frame.equals("data: [DONE]")) {
+                done = true;
+                continue;
+            }
+            if (lines.length != 2 || !lines[0].startsWith("event: ") || !lines[1].startsWith("data: ")) {
+                problems.add("a frame that is not 'event: <type>\\ndata: <json>': " + abbreviate(frame));
+                continue;
+            }
+            JsonNode event;
+            try {
+                event = OrsJson.mapper().readTree(lines[1].substring("data: ".length()));
+            } catch (JsonProcessingException e) {
+                problems.add("an event that is not JSON: " + abbreviate(lines[1]));
+                continue;
+            }
+            events.add(event);
+            String type = event.path("type").asText();
+            expect(problems, lines[0].substring("event: ".length()).equals(type), "event: line != type: " + frame);
+            try {
+                List<String> errors = SpecSchemas.errors(SpecSchemas.eventSchemaName(event), event);
+                errors.forEach(error -> problems.add(type + " #" + event.path("sequence_number") + ": " + error));
+            } catch (AssertionError e) {
+                problems.add(e.getMessage());
+            }
+            long sequence = event.path("sequence_number").asLong(-1);
+            expect(problems, sequence > lastSequence, "sequence_number not increasing at " + abbreviate(frame));
+            lastSequence = sequence;
+            if (terminal != null) {
+                problems.add("an event after the terminal event: " + abbreviate(frame));
+            }
+            if (TERMINAL.contains(type)) {
+                terminal = event;
+            }
+        }
+        expect(problems, done, "no data: [DONE]");
+        expect(problems, terminal != null, "no terminal event");
+        expect(
+                problems,
+                !events.isEmpty() && events.get(0).path("type").asText().equals("response.created"),
+                "the first event is not response.created");
+        return new SseStream(List.copyOf(events), terminal);
+    }
+
+    private static JsonNode json(WireRecorder.Exchange exchange, String contentType, List<String> problems) {
+        if (!contentType.startsWith("application/json")) {
+            problems.add("Content-Type " + contentType + ", not application/json");
+        }
+        try {
+            JsonNode node = OrsJson.mapper().readTree(exchange.responseText());
+            if (node == null || !node.isObject()) {
+                problems.add("body is not a JSON object: " + abbreviate(exchange.responseText()));
+                return null;
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            problems.add("body is not JSON: " + abbreviate(exchange.responseText()));
+            return null;
+        }
+    }
+
+    private static void expect(List<String> problems, boolean condition, String problem) {
+        if (!condition) {
+            problems.add(problem);
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 300 ? text : text.substring(0, 300) + "...";
+    }
+}
