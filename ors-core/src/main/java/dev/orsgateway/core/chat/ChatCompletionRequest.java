@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orsgateway.core.internal.Extras;
 import dev.orsgateway.core.json.OrsJson;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -166,7 +167,7 @@ public record ChatCompletionRequest(
         metadata = Copies.map(metadata);
         logitBias = Copies.map(logitBias);
         modalities = Copies.list(modalities);
-        extra = Copies.extra(extra);
+        extra = Extras.copy(extra);
     }
 
     /**
@@ -217,7 +218,7 @@ public record ChatCompletionRequest(
          * @param extra unknown fields, kept for forwarding
          */
         public StreamOptions {
-            extra = Copies.extra(extra);
+            extra = Extras.copy(extra);
         }
 
         /**
@@ -251,7 +252,7 @@ public record ChatCompletionRequest(
          */
         public AudioOptions {
             voice = Copies.node(voice);
-            extra = Copies.extra(extra);
+            extra = Extras.copy(extra);
         }
 
         /**

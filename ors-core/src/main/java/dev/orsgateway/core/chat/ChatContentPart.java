@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orsgateway.core.internal.Extras;
 import java.util.Map;
 
 /**
@@ -81,7 +82,7 @@ public sealed interface ChatContentPart {
          * @param extra unknown fields, kept for forwarding
          */
         public TextPart {
-            extra = Copies.extraWithout(extra, "type");
+            extra = Extras.withoutKey(extra, "type");
         }
 
         /**
@@ -116,7 +117,7 @@ public sealed interface ChatContentPart {
          * @param extra unknown fields, kept for forwarding
          */
         public ImageUrlPart {
-            extra = Copies.extraWithout(extra, "type");
+            extra = Extras.withoutKey(extra, "type");
         }
 
         /**
@@ -154,7 +155,7 @@ public sealed interface ChatContentPart {
          * @param extra unknown fields, kept for forwarding
          */
         public ImageUrl {
-            extra = Copies.extra(extra);
+            extra = Extras.copy(extra);
         }
 
         /**
@@ -186,7 +187,7 @@ public sealed interface ChatContentPart {
          * @param extra unknown fields, kept for forwarding
          */
         public InputAudioPart {
-            extra = Copies.extraWithout(extra, "type");
+            extra = Extras.withoutKey(extra, "type");
         }
 
         /**
@@ -224,7 +225,7 @@ public sealed interface ChatContentPart {
          * @param extra unknown fields, kept for forwarding
          */
         public InputAudio {
-            extra = Copies.extra(extra);
+            extra = Extras.copy(extra);
         }
 
         /**
@@ -255,7 +256,7 @@ public sealed interface ChatContentPart {
          * @param extra unknown fields, kept for forwarding
          */
         public FilePart {
-            extra = Copies.extraWithout(extra, "type");
+            extra = Extras.withoutKey(extra, "type");
         }
 
         /**
@@ -296,7 +297,7 @@ public sealed interface ChatContentPart {
          * @param extra unknown fields, kept for forwarding
          */
         public FileData {
-            extra = Copies.extra(extra);
+            extra = Extras.copy(extra);
         }
 
         /**
@@ -328,7 +329,7 @@ public sealed interface ChatContentPart {
          * @param extra unknown fields, kept for forwarding
          */
         public RefusalPart {
-            extra = Copies.extraWithout(extra, "type");
+            extra = Extras.withoutKey(extra, "type");
         }
 
         /**
@@ -363,7 +364,7 @@ public sealed interface ChatContentPart {
          * @param extra every other field
          */
         public Unknown {
-            extra = Copies.extraWithout(extra, "type");
+            extra = Extras.withoutKey(extra, "type");
         }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orsgateway.core.internal.Extras;
 import java.util.List;
 import java.util.Map;
 
@@ -47,7 +48,7 @@ public record ChatDelta(
      */
     public ChatDelta {
         toolCalls = Copies.list(toolCalls);
-        extra = Copies.extra(extra);
+        extra = Extras.copy(extra);
     }
 
     /**

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orsgateway.core.internal.Extras;
 import dev.orsgateway.core.json.OrsJson;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,7 +45,7 @@ public record ChatError(
      */
     public ChatError {
         code = Copies.node(code);
-        extra = Copies.extra(extra);
+        extra = Extras.copy(extra);
     }
 
     /**

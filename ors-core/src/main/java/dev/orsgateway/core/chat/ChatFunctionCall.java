@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orsgateway.core.internal.Extras;
 import java.util.Map;
 
 /**
@@ -27,7 +28,7 @@ public record ChatFunctionCall(
      * @param extra unknown fields, kept for forwarding
      */
     public ChatFunctionCall {
-        extra = Copies.extra(extra);
+        extra = Extras.copy(extra);
     }
 
     /**

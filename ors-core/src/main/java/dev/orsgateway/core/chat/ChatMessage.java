@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orsgateway.core.internal.Extras;
 import java.util.List;
 import java.util.Map;
 
@@ -138,7 +139,7 @@ public sealed interface ChatMessage {
          * @param extra unknown fields, kept for forwarding
          */
         public SystemMessage {
-            extra = Copies.extraWithout(extra, "role");
+            extra = Extras.withoutKey(extra, "role");
         }
 
         /**
@@ -177,7 +178,7 @@ public sealed interface ChatMessage {
          * @param extra unknown fields, kept for forwarding
          */
         public DeveloperMessage {
-            extra = Copies.extraWithout(extra, "role");
+            extra = Extras.withoutKey(extra, "role");
         }
 
         /**
@@ -216,7 +217,7 @@ public sealed interface ChatMessage {
          * @param extra unknown fields, kept for forwarding
          */
         public UserMessage {
-            extra = Copies.extraWithout(extra, "role");
+            extra = Extras.withoutKey(extra, "role");
         }
 
         /**
@@ -289,7 +290,7 @@ public sealed interface ChatMessage {
          */
         public AssistantMessage {
             toolCalls = Copies.list(toolCalls);
-            extra = Copies.extraWithout(extra, "role");
+            extra = Extras.withoutKey(extra, "role");
         }
 
         /**
@@ -345,7 +346,7 @@ public sealed interface ChatMessage {
          * @param extra unknown fields, kept for forwarding
          */
         public Audio {
-            extra = Copies.extra(extra);
+            extra = Extras.copy(extra);
         }
 
         /**
@@ -380,7 +381,7 @@ public sealed interface ChatMessage {
          * @param extra unknown fields, kept for forwarding
          */
         public ToolMessage {
-            extra = Copies.extraWithout(extra, "role");
+            extra = Extras.withoutKey(extra, "role");
         }
 
         /**
@@ -421,7 +422,7 @@ public sealed interface ChatMessage {
          * @param extra unknown fields, kept for forwarding
          */
         public FunctionMessage {
-            extra = Copies.extraWithout(extra, "role");
+            extra = Extras.withoutKey(extra, "role");
         }
 
         /**
@@ -458,7 +459,7 @@ public sealed interface ChatMessage {
          * @param extra every other field
          */
         public Unknown {
-            extra = Copies.extraWithout(extra, "role");
+            extra = Extras.withoutKey(extra, "role");
         }
     }
 }

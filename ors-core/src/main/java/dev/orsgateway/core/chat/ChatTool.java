@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orsgateway.core.internal.Extras;
 import java.util.Map;
 
 /**
@@ -68,7 +69,7 @@ public sealed interface ChatTool {
          * @param extra unknown fields, kept for forwarding
          */
         public FunctionTool {
-            extra = Copies.extraWithout(extra, "type");
+            extra = Extras.withoutKey(extra, "type");
         }
 
         /**
@@ -114,7 +115,7 @@ public sealed interface ChatTool {
          */
         public FunctionDefinition {
             parameters = Copies.node(parameters);
-            extra = Copies.extra(extra);
+            extra = Extras.copy(extra);
         }
 
         /**
@@ -147,7 +148,7 @@ public sealed interface ChatTool {
          * @param extra every other field
          */
         public Unknown {
-            extra = Copies.extraWithout(extra, "type");
+            extra = Extras.withoutKey(extra, "type");
         }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orsgateway.core.internal.Extras;
 import java.util.Map;
 
 /**
@@ -35,7 +36,7 @@ public record ChatToolCall(
      * @param extra unknown fields, kept for forwarding
      */
     public ChatToolCall {
-        extra = Copies.extra(extra);
+        extra = Extras.copy(extra);
     }
 
     /**

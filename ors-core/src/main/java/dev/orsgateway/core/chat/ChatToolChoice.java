@@ -9,6 +9,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import dev.orsgateway.core.internal.Extras;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -107,7 +108,7 @@ public sealed interface ChatToolChoice {
          * @param extra unknown fields, kept for forwarding
          */
         public ToolName {
-            extra = Copies.extra(extra);
+            extra = Extras.copy(extra);
         }
 
         /**
@@ -139,7 +140,7 @@ public sealed interface ChatToolChoice {
          * @param extra unknown fields, kept for forwarding
          */
         public FunctionChoice {
-            extra = Copies.extraWithout(extra, "type");
+            extra = Extras.withoutKey(extra, "type");
         }
 
         /**
@@ -190,7 +191,7 @@ public sealed interface ChatToolChoice {
          * @param extra unknown fields, kept for forwarding
          */
         public CustomChoice {
-            extra = Copies.extraWithout(extra, "type");
+            extra = Extras.withoutKey(extra, "type");
         }
 
         /**
@@ -233,7 +234,7 @@ public sealed interface ChatToolChoice {
          * @param extra unknown fields, kept for forwarding
          */
         public AllowedTools {
-            extra = Copies.extraWithout(extra, "type");
+            extra = Extras.withoutKey(extra, "type");
         }
 
         /**
@@ -278,7 +279,7 @@ public sealed interface ChatToolChoice {
          */
         public AllowedToolsSpec {
             tools = Copies.list(tools);
-            extra = Copies.extra(extra);
+            extra = Extras.copy(extra);
         }
 
         /**
@@ -311,7 +312,7 @@ public sealed interface ChatToolChoice {
          * @param extra every other field
          */
         public Unknown {
-            extra = Copies.extraWithout(extra, "type");
+            extra = Extras.withoutKey(extra, "type");
         }
     }
 }

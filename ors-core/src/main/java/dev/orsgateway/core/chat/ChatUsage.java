@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orsgateway.core.internal.Extras;
 import dev.orsgateway.core.json.OrsJson;
 import java.util.Map;
 import java.util.Optional;
@@ -47,7 +48,7 @@ public record ChatUsage(
      * @param extra unknown fields, kept for forwarding
      */
     public ChatUsage {
-        extra = Copies.extra(extra);
+        extra = Extras.copy(extra);
     }
 
     /**
@@ -99,7 +100,7 @@ public record ChatUsage(
          * @param extra unknown fields, kept for forwarding
          */
         public PromptTokensDetails {
-            extra = Copies.extra(extra);
+            extra = Extras.copy(extra);
         }
 
         /**
@@ -142,7 +143,7 @@ public record ChatUsage(
          * @param extra unknown fields, kept for forwarding
          */
         public CompletionTokensDetails {
-            extra = Copies.extra(extra);
+            extra = Extras.copy(extra);
         }
 
         /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orsgateway.core.internal.Extras;
 import java.util.Map;
 
 /**
@@ -37,7 +38,7 @@ public record ChunkChoice(
      */
     public ChunkChoice {
         logprobs = Copies.node(logprobs);
-        extra = Copies.extra(extra);
+        extra = Extras.copy(extra);
     }
 
     /**

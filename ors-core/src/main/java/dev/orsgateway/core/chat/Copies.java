@@ -7,31 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Defensive-copy helpers shared by the records of this package. */
+/** Defensive-copy helpers shared by the records of this package (unknown fields: {@code core.internal.Extras}). */
 final class Copies {
 
     private Copies() {}
-
-    /** An unmodifiable, order-preserving copy of the unknown fields; {@code null} becomes empty. */
-    static Map<String, JsonNode> extra(Map<String, JsonNode> extra) {
-        if (extra == null || extra.isEmpty()) {
-            return Map.of();
-        }
-        return Collections.unmodifiableMap(new LinkedHashMap<>(extra));
-    }
-
-    /**
-     * Like {@link #extra(Map)} but without {@code key}: a discriminator read with {@code visible = true} also lands
-     * in the any-setter, and keeping it would write it twice.
-     */
-    static Map<String, JsonNode> extraWithout(Map<String, JsonNode> extra, String key) {
-        if (extra == null || !extra.containsKey(key)) {
-            return extra(extra);
-        }
-        Map<String, JsonNode> copy = new LinkedHashMap<>(extra);
-        copy.remove(key);
-        return extra(copy);
-    }
 
     /** An unmodifiable copy that tolerates {@code null} elements; a {@code null} list stays {@code null} (absent). */
     static <T> List<T> list(List<T> list) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orsgateway.core.internal.Extras;
 import java.util.Map;
 
 /**
@@ -85,7 +86,7 @@ public sealed interface ResponseFormat {
          * @param extra unknown fields, kept for forwarding
          */
         public Text {
-            extra = Copies.extraWithout(extra, "type");
+            extra = Extras.withoutKey(extra, "type");
         }
 
         @Override
@@ -107,7 +108,7 @@ public sealed interface ResponseFormat {
          * @param extra unknown fields, kept for forwarding
          */
         public JsonObject {
-            extra = Copies.extraWithout(extra, "type");
+            extra = Extras.withoutKey(extra, "type");
         }
 
         @Override
@@ -134,7 +135,7 @@ public sealed interface ResponseFormat {
          * @param extra unknown fields, kept for forwarding
          */
         public JsonSchema {
-            extra = Copies.extraWithout(extra, "type");
+            extra = Extras.withoutKey(extra, "type");
         }
 
         /**
@@ -180,7 +181,7 @@ public sealed interface ResponseFormat {
          */
         public JsonSchemaSpec {
             schema = Copies.node(schema);
-            extra = Copies.extra(extra);
+            extra = Extras.copy(extra);
         }
 
         /**
@@ -213,7 +214,7 @@ public sealed interface ResponseFormat {
          * @param extra every other field
          */
         public Unknown {
-            extra = Copies.extraWithout(extra, "type");
+            extra = Extras.withoutKey(extra, "type");
         }
     }
 }
