@@ -51,6 +51,7 @@ final class WireRecorder implements AutoCloseable {
     private final ExecutorService threads;
     private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
     private final List<String> errors = new CopyOnWriteArrayList<>();
+    private final Object arrivals = new Object();
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connections = new AtomicInteger();
     private volatile boolean closing;
@@ -90,6 +91,26 @@ final class WireRecorder implements AutoCloseable {
     /** Protocol errors the recorder met (unparseable HTTP, a response without a request, ...). */
     List<String> errors() {
         return List.copyOf(errors);
+    }
+
+    /**
+     * Waits until at least {@code count} requests were seen. The relay forwards bytes before it parses them, so a
+     * client can hold its answer before the recorder has registered the request.
+     *
+     * @return true when they arrived within the timeout
+     */
+    boolean awaitExchanges(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (arrivals) {
+            while (exchanges.size() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(arrivals, left);
+            }
+        }
+        return true;
     }
 
     /**
@@ -160,13 +181,16 @@ final class WireRecorder implements AutoCloseable {
         }
 
         void relayRequests() {
-            try (InputStream in = reader(client, server)) {
+            try (Tee tee = new Tee(client, server);
+                    InputStream in = new BufferedInputStream(tee, 64 * 1024)) {
                 while (true) {
+                    tee.hold();
                     String requestLine = readLine(in);
                     if (requestLine == null) {
                         break;
                     }
                     if (requestLine.isEmpty()) {
+                        tee.release();
                         continue; // tolerated between messages
                     }
                     String[] parts = requestLine.split(" ", 3);
@@ -176,7 +200,11 @@ final class WireRecorder implements AutoCloseable {
                     Map<String, List<String>> headers = readHeaders(in);
                     Exchange exchange = new Exchange(number, parts[0], parts[1], headers);
                     exchanges.add(exchange);
+                    synchronized (arrivals) {
+                        arrivals.notifyAll();
+                    }
                     awaitingResponse.add(exchange);
+                    tee.release();
                     exchange.requestBody = readBody(in, headers, true, null);
                 }
             } catch (IOException e) {
@@ -241,34 +269,68 @@ final class WireRecorder implements AutoCloseable {
 
     /** A buffered reader of {@code from} that forwards every byte it reads to {@code to} at once. */
     private static InputStream reader(Socket from, Socket to) throws IOException {
-        InputStream source = from.getInputStream();
-        OutputStream sink = to.getOutputStream();
-        InputStream tee = new InputStream() {
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n < 0 ? -1 : one[0] & 0xff;
-            }
+        return new BufferedInputStream(new Tee(from, to), 64 * 1024);
+    }
 
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int n = source.read(b, off, len);
-                if (n > 0) {
+    /**
+     * Reads {@code from} and forwards to {@code to}. While held, what it reads waits in a buffer: the request side
+     * holds each request's start line and headers until the exchange is registered, so the server (and so the
+     * client) cannot see an answer before the recorder knows the request.
+     */
+    private static final class Tee extends InputStream {
+        private final InputStream source;
+        private final OutputStream sink;
+        private final Socket to;
+        private final ByteArrayOutputStream held = new ByteArrayOutputStream();
+        private boolean holding;
+
+        Tee(Socket from, Socket to) throws IOException {
+            this.source = from.getInputStream();
+            this.sink = to.getOutputStream();
+            this.to = to;
+        }
+
+        void hold() {
+            holding = true;
+        }
+
+        void release() throws IOException {
+            holding = false;
+            if (held.size() > 0) {
+                held.writeTo(sink);
+                sink.flush();
+                held.reset();
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = source.read(b, off, len);
+            if (n > 0) {
+                if (holding) {
+                    held.write(b, off, n);
+                } else {
                     sink.write(b, off, n);
                     sink.flush();
-                } else if (n < 0 && !to.isClosed()) {
-                    // Pass the end on: the other side sees the same half-close.
-                    try {
-                        to.shutdownOutput();
-                    } catch (IOException e) {
-                        // already closed
-                    }
                 }
-                return n;
+            } else if (n < 0 && !to.isClosed()) {
+                release();
+                // Pass the end on: the other side sees the same half-close.
+                try {
+                    to.shutdownOutput();
+                } catch (IOException e) {
+                    // already closed
+                }
             }
-        };
-        return new BufferedInputStream(tee, 64 * 1024);
+            return n;
+        }
     }
 
     // ---- HTTP/1.1 parsing --------------------------------------------------------------------------------------

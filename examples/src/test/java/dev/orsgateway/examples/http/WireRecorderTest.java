@@ -160,6 +160,7 @@ class WireRecorderTest {
             send("GET", "/v1/health?n=" + i, null);
         }
 
+        assertThat(wire.awaitExchanges(3, Duration.ofSeconds(5))).isTrue();
         assertThat(wire.awaitQuiet(Duration.ofSeconds(5))).isTrue();
         List<WireRecorder.Exchange> exchanges = wire.exchanges();
         assertThat(exchanges).hasSize(3);
@@ -188,6 +189,7 @@ class WireRecorderTest {
     }
 
     private WireRecorder.Exchange single() throws InterruptedException {
+        assertThat(wire.awaitExchanges(1, Duration.ofSeconds(5))).isTrue();
         assertThat(wire.awaitQuiet(Duration.ofSeconds(5))).isTrue();
         assertThat(wire.errors()).isEmpty();
         assertThat(wire.exchanges()).hasSize(1);

@@ -8,6 +8,7 @@ import dev.orsgateway.core.internal.flow.FlatMapProcessor;
 import dev.orsgateway.core.model.CreateResponseRequest;
 import dev.orsgateway.core.model.ErrorPayload;
 import dev.orsgateway.core.model.Item;
+import dev.orsgateway.core.model.ItemStatus;
 import dev.orsgateway.core.model.Response;
 import dev.orsgateway.core.model.ResponseError;
 import dev.orsgateway.core.model.ResponseEvent;
@@ -252,33 +253,48 @@ public final class Gateway {
         return resolved;
     }
 
-    /** Gives every input item an id, as stored items need one for listing and references. */
+    /**
+     * Gives every input item an id (stored items need one for listing, cursors and references) and a status
+     * ({@code completed} where the client sent none), as OpenAI stores and lists input items; strict clients such
+     * as openai-java reject listed items without a status.
+     */
     private List<Item> withIds(List<Item> input) {
         List<Item> result = new ArrayList<>(input.size());
         for (Item item : input) {
-            result.add(item.id() != null ? item : withId(item));
+            result.add(normalized(item));
         }
         return result;
     }
 
-    private Item withId(Item item) {
-        if (item instanceof Item.Message m) {
-            return new Item.Message(ids.newId("msg"), m.status(), m.role(), m.content(), m.phase(), m.extra());
+    private Item normalized(Item item) {
+        if (item instanceof Item.Message m && (m.id() == null || m.status() == null)) {
+            return new Item.Message(
+                    idOr(m.id(), "msg"), statusOr(m.status()), m.role(), m.content(), m.phase(), m.extra());
         }
-        if (item instanceof Item.FunctionCall c) {
-            return new Item.FunctionCall(ids.newId("fc"), c.callId(), c.name(), c.arguments(), c.status(), c.extra());
+        if (item instanceof Item.FunctionCall c && (c.id() == null || c.status() == null)) {
+            return new Item.FunctionCall(
+                    idOr(c.id(), "fc"), c.callId(), c.name(), c.arguments(), statusOr(c.status()), c.extra());
         }
-        if (item instanceof Item.FunctionCallOutput o) {
-            return new Item.FunctionCallOutput(ids.newId("fco"), o.callId(), o.output(), o.status(), o.extra());
+        if (item instanceof Item.FunctionCallOutput o && (o.id() == null || o.status() == null)) {
+            return new Item.FunctionCallOutput(
+                    idOr(o.id(), "fco"), o.callId(), o.output(), statusOr(o.status()), o.extra());
         }
-        if (item instanceof Item.Reasoning r) {
+        if (item instanceof Item.Reasoning r && r.id() == null) {
             return new Item.Reasoning(
                     ids.newId("rs"), r.summary(), r.content(), r.encryptedContent(), r.status(), r.extra());
         }
-        if (item instanceof Item.Compaction c) {
+        if (item instanceof Item.Compaction c && c.id() == null) {
             return new Item.Compaction(ids.newId("cmp"), c.encryptedContent(), c.createdBy(), c.extra());
         }
         return item;
+    }
+
+    private String idOr(String id, String prefix) {
+        return id != null ? id : ids.newId(prefix);
+    }
+
+    private static String statusOr(String status) {
+        return status != null ? status : ItemStatus.COMPLETED;
     }
 
     private void persist(Prepared prepared, Response response, String owner) {

@@ -4,8 +4,6 @@ import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.OrsGateway;
 import dev.orsgateway.core.json.OrsJson;
 import dev.orsgateway.core.model.CreateResponseRequest;
-import dev.orsgateway.core.model.Item;
-import dev.orsgateway.core.model.ItemStatus;
 import dev.orsgateway.core.model.Response;
 import dev.orsgateway.core.model.ResponseEvent;
 import dev.orsgateway.core.spi.ItemPage;
@@ -15,7 +13,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -234,30 +231,8 @@ public final class OrsHandler {
             throws IOException {
         PageRequest page = pageRequest(request);
         ItemPage items = gateway.listInputItems(id, page, owner).orElseThrow(() -> HttpErrors.responseNotFound(id));
-        Responses.writeJson(response, 200, OrsJson.writeBytes(withStatuses(items)), Map.of());
+        Responses.writeJson(response, 200, OrsJson.writeBytes(items), Map.of());
         log.finishedWith(200);
-    }
-
-    /**
-     * The page as OpenAI's API lists input items: every message, function call and function call output with a
-     * {@code status} ({@code completed} where the client sent none). The gateway stores input items as sent, usually
-     * without one, and strict clients require it: openai-java's {@code ResponseInputMessageItem} fails validation
-     * without a status (found by the examples' client-level tests, issue #5).
-     */
-    static ItemPage withStatuses(ItemPage page) {
-        List<Item> items = new ArrayList<>(page.data().size());
-        for (Item item : page.data()) {
-            if (item instanceof Item.Message m && m.status() == null) {
-                item = new Item.Message(m.id(), ItemStatus.COMPLETED, m.role(), m.content(), m.phase(), m.extra());
-            } else if (item instanceof Item.FunctionCall c && c.status() == null) {
-                item = new Item.FunctionCall(
-                        c.id(), c.callId(), c.name(), c.arguments(), ItemStatus.COMPLETED, c.extra());
-            } else if (item instanceof Item.FunctionCallOutput o && o.status() == null) {
-                item = new Item.FunctionCallOutput(o.id(), o.callId(), o.output(), ItemStatus.COMPLETED, o.extra());
-            }
-            items.add(item);
-        }
-        return new ItemPage(items, page.firstId(), page.lastId(), page.hasMore());
     }
 
     /** OpenAI's paging parameters: {@code after}, {@code before}, {@code limit} (1–100, 20), {@code order} (desc). */
