@@ -13,6 +13,7 @@ import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.json.OrsJson;
 import dev.orsgateway.core.model.ContentPart;
 import dev.orsgateway.core.model.Item;
+import dev.orsgateway.core.model.ItemStatus;
 import dev.orsgateway.core.model.MessageRole;
 import dev.orsgateway.core.model.Response;
 import dev.orsgateway.core.model.ResponseEvent;
@@ -267,7 +268,12 @@ class ConversationE2ETest {
         assertThat(output.output()).isEqualTo(new Item.Output.Text("sunny"));
         assertThat(thanks.id()).startsWith("msg_");
         assertThat(thanks.text()).isEqualTo("Thanks.");
-        assertThat(tomorrow).isEqualTo(own); // a client's own id is kept
+        // A client's own id is kept; like every stored input item it gets a status (OpenAI lists them with one).
+        assertThat(tomorrow)
+                .isEqualTo(new Item.Message(
+                        "msg_client_own", ItemStatus.COMPLETED, own.role(), own.content(), null, Map.of()));
+        assertThat(output.status()).isEqualTo(ItemStatus.COMPLETED);
+        assertThat(thanks.status()).isEqualTo(ItemStatus.COMPLETED);
         assertThat(all.firstId()).isEqualTo(output.id());
         assertThat(all.lastId()).isEqualTo("msg_client_own");
         // The stored input items are the ones the chain replays.
