@@ -93,7 +93,7 @@ public final class Gateway {
         }
         List<Item> history = history(request.previousResponseId(), owner);
         List<Item> input = request.input() == null ? List.of() : resolveReferences(request.input(), history);
-        List<Item> inputItems = withIds(input);
+        List<Item> inputItems = normalizedForStorage(input);
         CreateResponseRequest resolved = request.input() == null
                 ? request
                 : request.toBuilder().input(inputItems).build();
@@ -258,7 +258,7 @@ public final class Gateway {
      * ({@code completed} where the client sent none), as OpenAI stores and lists input items; strict clients such
      * as openai-java reject listed items without a status.
      */
-    private List<Item> withIds(List<Item> input) {
+    private List<Item> normalizedForStorage(List<Item> input) {
         List<Item> result = new ArrayList<>(input.size());
         for (Item item : input) {
             result.add(normalized(item));

@@ -16,12 +16,4 @@ public final class ResponseStatus {
     public static final String CANCELLED = "cancelled";
 
     private ResponseStatus() {}
-
-    /** Whether {@code status} is final: completed, incomplete, failed or cancelled. */
-    public static boolean isTerminal(String status) {
-        return COMPLETED.equals(status)
-                || INCOMPLETE.equals(status)
-                || FAILED.equals(status)
-                || CANCELLED.equals(status);
-    }
 }
