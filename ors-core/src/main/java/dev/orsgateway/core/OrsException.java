@@ -1,6 +1,9 @@
 package dev.orsgateway.core;
 
 import dev.orsgateway.core.model.ErrorPayload;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The one exception type of the gateway: it carries the spec's error object and the HTTP status a server answers
@@ -22,6 +25,7 @@ public final class OrsException extends RuntimeException {
 
     private final transient ErrorPayload error;
     private final int httpStatus;
+    private final transient Duration retryAfter;
 
     /** An exception with the given error object and HTTP status. */
     public OrsException(ErrorPayload error, int httpStatus) {
@@ -30,9 +34,33 @@ public final class OrsException extends RuntimeException {
 
     /** An exception with the given error object, HTTP status and cause. */
     public OrsException(ErrorPayload error, int httpStatus, Throwable cause) {
+        this(error, httpStatus, cause, null);
+    }
+
+    private OrsException(ErrorPayload error, int httpStatus, Throwable cause, Duration retryAfter) {
         super(error.message(), cause);
         this.error = error;
         this.httpStatus = httpStatus;
+        this.retryAfter = retryAfter;
+    }
+
+    /**
+     * A 429 {@code too_many_requests} that a client may retry after {@code retryAfter}: a concurrency limit of the
+     * gateway (or of its upstream) was reached. Servers send the delay as a {@code Retry-After} header.
+     */
+    public static OrsException tooManyRequests(String code, String message, Duration retryAfter) {
+        return new OrsException(
+                new ErrorPayload(TOO_MANY_REQUESTS, code, message, null),
+                429,
+                null,
+                Objects.requireNonNull(retryAfter, "retryAfter"));
+    }
+
+    /** This exception with a {@code Retry-After} delay (e.g. the upstream's own). */
+    public OrsException withRetryAfter(Duration delay) {
+        OrsException copy = new OrsException(error, httpStatus, getCause(), delay);
+        copy.setStackTrace(getStackTrace());
+        return copy;
     }
 
     /** A 400 {@code invalid_request} naming the offending {@code param} (may be null). */
@@ -58,6 +86,11 @@ public final class OrsException extends RuntimeException {
     /** The spec's error object. */
     public ErrorPayload error() {
         return error;
+    }
+
+    /** How long a client should wait before retrying, when known; servers send it as {@code Retry-After}. */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
     }
 
     /** The HTTP status a server answers with. */

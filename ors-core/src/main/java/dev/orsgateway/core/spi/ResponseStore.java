@@ -4,6 +4,7 @@ import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.model.Item;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Persistence of finished responses, so that {@code previous_response_id} can replay a conversation and clients
@@ -26,6 +27,56 @@ public interface ResponseStore {
      * @throws IllegalStateException when the id exists or stored responses continue it
      */
     void save(StoredResponse response);
+
+    /**
+     * {@link #save} without blocking the caller: the future completes once the response is durable (it can then be
+     * found, replayed and continued), or fails with what {@link #save} would throw. The gateway calls this on the
+     * thread that carries the stream, so a store that does I/O should override it to do the work elsewhere (e.g. a
+     * writer thread that commits many responses per transaction); the default saves on the calling thread.
+     */
+    default CompletableFuture<Void> saveAsync(StoredResponse response) {
+        try {
+            save(response);
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * What continuing from response {@code id} needs, read together: its owner and status, and the conversation it
+     * ends ({@link #replay}'s items). Empty when {@code id} is unknown. A store should answer it in one read (one
+     * statement); the default calls {@link #find} then {@link #replay}.
+     */
+    default Optional<Continuation> continuation(String id) {
+        Optional<StoredResponse> head = find(id);
+        if (head.isEmpty()) {
+            return Optional.empty();
+        }
+        String owner = head.get().owner();
+        String status = head.get().response().status();
+        try {
+            return Optional.of(new Continuation(owner, status, replay(id).orElse(List.of()), null));
+        } catch (BrokenChainException e) {
+            return Optional.of(new Continuation(owner, status, List.of(), e.missingId()));
+        }
+    }
+
+    /**
+     * The answer of {@link #continuation}.
+     *
+     * @param owner the owner of the response continued from
+     * @param status its status
+     * @param items the conversation it ends, oldest first (empty when the chain is broken)
+     * @param missingAncestorId the first missing ancestor met walking back (see {@link BrokenChainException}), or
+     *     null when the chain is whole
+     */
+    public record Continuation(String owner, String status, List<Item> items, String missingAncestorId) {
+        /** Copies {@code items}. */
+        public Continuation {
+            items = List.copyOf(items);
+        }
+    }
 
     /** The stored response with this id, if any. */
     Optional<StoredResponse> find(String id);
