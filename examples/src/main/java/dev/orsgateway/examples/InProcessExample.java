@@ -10,6 +10,7 @@ import dev.orsgateway.core.model.ResponseEvent;
 import dev.orsgateway.core.model.Tool;
 import dev.orsgateway.examples.scripted.ScriptedChatServer;
 import dev.orsgateway.store.sqlite.SqliteResponseStore;
+import dev.orsgateway.transcoder.ChatTranscoder;
 import dev.orsgateway.upstream.okhttp.OkHttpChatCompletionsUpstream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -40,8 +41,11 @@ public final class InProcessExample {
                             .apiKey(System.getenv("OPENAI_API_KEY"))
                             .build();
                     SqliteResponseStore store = SqliteResponseStore.open(database)) {
-                OrsGateway gateway =
-                        OrsGateway.builder().upstream(upstream).store(store).build();
+                OrsGateway gateway = OrsGateway.builder()
+                        .transcoder(ChatTranscoder.create())
+                        .upstream(upstream)
+                        .store(store)
+                        .build();
                 run(gateway, model, System.out);
             }
         }

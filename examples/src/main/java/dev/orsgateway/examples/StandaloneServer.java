@@ -6,6 +6,7 @@ import dev.orsgateway.examples.scripted.ScriptedChatServer;
 import dev.orsgateway.server.OrsServlet;
 import dev.orsgateway.server.OrsServletConfig;
 import dev.orsgateway.store.sqlite.SqliteResponseStore;
+import dev.orsgateway.transcoder.ChatTranscoder;
 import dev.orsgateway.upstream.okhttp.OkHttpChatCompletionsUpstream;
 import jakarta.servlet.ServletRegistration;
 import java.nio.file.Path;
@@ -46,6 +47,7 @@ public final class StandaloneServer implements AutoCloseable {
                 .build();
         this.store = SqliteResponseStore.builder().jdbcUrl(settings.jdbcUrl()).build();
         OrsGateway gateway = OrsGateway.builder()
+                .transcoder(ChatTranscoder.create())
                 .upstream(upstream)
                 .store(store)
                 .defaultModel(settings.defaultModel())

@@ -13,6 +13,7 @@ import dev.orsgateway.core.testing.SpecSchemas;
 import dev.orsgateway.examples.scripted.RecordedRequest;
 import dev.orsgateway.examples.scripted.ScriptedChatServer;
 import dev.orsgateway.store.sqlite.SqliteResponseStore;
+import dev.orsgateway.transcoder.ChatTranscoder;
 import dev.orsgateway.upstream.okhttp.OkHttpChatCompletionsUpstream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -46,8 +47,11 @@ class InProcessExampleTest {
                         .baseUrl(server.baseUrl().toString())
                         .build();
                 SqliteResponseStore store = SqliteResponseStore.open(database)) {
-            OrsGateway gateway =
-                    OrsGateway.builder().upstream(upstream).store(store).build();
+            OrsGateway gateway = OrsGateway.builder()
+                    .transcoder(ChatTranscoder.create())
+                    .upstream(upstream)
+                    .store(store)
+                    .build();
 
             answer = InProcessExample.run(gateway, "test-model", new PrintStream(printed, true, UTF_8));
 

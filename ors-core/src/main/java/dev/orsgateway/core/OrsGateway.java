@@ -11,9 +11,9 @@ import dev.orsgateway.core.spi.PageRequest;
 import dev.orsgateway.core.spi.ResponseStore;
 import dev.orsgateway.core.spi.ResponseTranscoder;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.function.Consumer;
@@ -25,7 +25,8 @@ import java.util.function.Consumer;
  *
  * <pre>{@code
  * OrsGateway gateway = OrsGateway.builder()
- *         .upstream(OkHttpChatCompletionsUpstream.builder().baseUrl("http://localhost:11434/v1").build())
+ *         .upstream(JdkHttpChatCompletionsUpstream.builder().baseUrl("http://localhost:11434/v1").build())
+ *         .transcoder(ChatTranscoder.create())
  *         .store(SqliteResponseStore.builder().file(Path.of("ors.db")).build())
  *         .build();
  * Response response = gateway.complete(CreateResponseRequest.builder().model("llama3.2").input("Hi").build()).join();
@@ -38,13 +39,16 @@ import java.util.function.Consumer;
  * null when there is no authentication.
  */
 public final class OrsGateway {
+    /** The default of {@link Builder#maxConcurrentResponses}. */
+    public static final int DEFAULT_MAX_CONCURRENT_RESPONSES = 10_000;
+
     private final Gateway gateway;
 
     private OrsGateway(Gateway gateway) {
         this.gateway = gateway;
     }
 
-    /** A builder; {@link Builder#upstream} is required. */
+    /** A builder; {@link Builder#upstream} and {@link Builder#transcoder} are required. */
     public static Builder builder() {
         return new Builder();
     }
@@ -116,6 +120,11 @@ public final class OrsGateway {
         return gateway.listInputItems(id, page, owner);
     }
 
+    /** Responses in progress now: open streams and pending non-streamed calls. */
+    public int responsesInProgress() {
+        return gateway.inProgress();
+    }
+
     /** The upstream's description, for logs. */
     public String upstreamDescription() {
         return gateway.upstream().describe();
@@ -129,6 +138,8 @@ public final class OrsGateway {
         private IdGenerator ids = IdGenerator.random();
         private Clock clock = Clock.systemUTC();
         private String defaultModel;
+        private int maxConcurrentResponses = DEFAULT_MAX_CONCURRENT_RESPONSES;
+        private Duration retryAfter = Duration.ofSeconds(1);
 
         private Builder() {}
 
@@ -144,13 +155,13 @@ public final class OrsGateway {
             return this;
         }
 
-        /** The transcoder; by default the one {@code ors-transcoder} registers with {@link ServiceLoader}. */
+        /** The transcoder (required): {@code ChatTranscoder.create()} from {@code ors-transcoder}. */
         public Builder transcoder(ResponseTranscoder transcoder) {
             this.transcoder = Objects.requireNonNull(transcoder, "transcoder");
             return this;
         }
 
-        /** Makes response and item ids; random by default. Used by the default transcoder too. */
+        /** Makes response and item ids, for the gateway and its transcoder; random by default. */
         public Builder idGenerator(IdGenerator ids) {
             this.ids = Objects.requireNonNull(ids, "ids");
             return this;
@@ -168,20 +179,44 @@ public final class OrsGateway {
             return this;
         }
 
+        /**
+         * The most responses in progress at once (open streams and pending non-streamed calls); one more is refused
+         * at once with a 429 {@code too_many_requests} (code {@code concurrency_limit}) and a {@code Retry-After}
+         * of {@link #retryAfter}, never queued. {@value #DEFAULT_MAX_CONCURRENT_RESPONSES} by default.
+         */
+        public Builder maxConcurrentResponses(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxConcurrentResponses must be at least 1");
+            }
+            this.maxConcurrentResponses = max;
+            return this;
+        }
+
+        /** The {@code Retry-After} of a request over {@link #maxConcurrentResponses}; one second by default. */
+        public Builder retryAfter(Duration delay) {
+            this.retryAfter = Objects.requireNonNull(delay, "delay");
+            return this;
+        }
+
         /** Builds the gateway. */
         public OrsGateway build() {
             if (upstream == null) {
                 throw new IllegalStateException("an upstream is required: OrsGateway.builder().upstream(...)");
             }
-            ResponseTranscoder effectiveTranscoder = transcoder != null
-                    ? transcoder
-                    : ServiceLoader.load(ResponseTranscoder.Factory.class)
-                            .findFirst()
-                            .orElseThrow(() -> new IllegalStateException(
-                                    "no ResponseTranscoder found: add the ors-transcoder module to the class path"))
-                            .create(ids, clock);
+            if (transcoder == null) {
+                throw new IllegalStateException(
+                        "a transcoder is required: OrsGateway.builder().transcoder(ChatTranscoder.create())");
+            }
             ResponseStore effectiveStore = store != null ? store : new InMemoryResponseStore();
-            return new OrsGateway(new Gateway(upstream, effectiveStore, effectiveTranscoder, ids, clock, defaultModel));
+            return new OrsGateway(new Gateway(
+                    upstream,
+                    effectiveStore,
+                    transcoder,
+                    ids,
+                    clock,
+                    defaultModel,
+                    maxConcurrentResponses,
+                    retryAfter));
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.orsgateway.core.spi.PageRequest;
 import dev.orsgateway.core.spi.ResponseStore;
 import dev.orsgateway.core.spi.StoredResponse;
 import dev.orsgateway.core.testing.ScriptedUpstream;
+import dev.orsgateway.transcoder.ChatTranscoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -50,6 +51,7 @@ final class Fixture implements AutoCloseable {
 
     private Fixture(ServletContainer container, OrsServletConfig config, int maxThreads) throws Exception {
         gateway = OrsGateway.builder()
+                .transcoder(ChatTranscoder.create())
                 .upstream(upstream)
                 .store(store)
                 .idGenerator(IdGenerator.sequential())

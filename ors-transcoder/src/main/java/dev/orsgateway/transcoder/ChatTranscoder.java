@@ -10,7 +10,6 @@ import dev.orsgateway.core.chat.ChatToolCall;
 import dev.orsgateway.core.chat.ChatToolCallDelta;
 import dev.orsgateway.core.chat.ChunkChoice;
 import dev.orsgateway.core.chat.CompletionChoice;
-import dev.orsgateway.core.internal.flow.FlatMapProcessor;
 import dev.orsgateway.core.model.CreateResponseRequest;
 import dev.orsgateway.core.model.Item;
 import dev.orsgateway.core.model.Response;
@@ -21,8 +20,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The transcoder between the Open Responses API and a Chat Completions provider: requests one way, streams and
@@ -30,25 +27,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class ChatTranscoder implements ResponseTranscoder {
     private final TranscoderOptions options;
-    private final IdGenerator ids;
-    private final Clock clock;
     private final RequestTranslator translator;
 
-    private ChatTranscoder(TranscoderOptions options, IdGenerator ids, Clock clock) {
+    private ChatTranscoder(TranscoderOptions options) {
         this.options = Objects.requireNonNull(options, "options");
-        this.ids = Objects.requireNonNull(ids, "ids");
-        this.clock = Objects.requireNonNull(clock, "clock");
         this.translator = new RequestTranslator(options);
     }
 
-    /** A transcoder with default options, random ids and the system clock. */
+    /** A transcoder with default options. */
     public static ChatTranscoder create() {
-        return new ChatTranscoder(TranscoderOptions.DEFAULT, IdGenerator.random(), Clock.systemUTC());
+        return new ChatTranscoder(TranscoderOptions.DEFAULT);
     }
 
-    /** A transcoder with the given options, id generator and clock. */
-    public static ChatTranscoder create(TranscoderOptions options, IdGenerator ids, Clock clock) {
-        return new ChatTranscoder(options, ids, clock);
+    /** A transcoder with the given options. */
+    public static ChatTranscoder create(TranscoderOptions options) {
+        return new ChatTranscoder(options);
     }
 
     /** The options in force. */
@@ -66,28 +59,9 @@ public final class ChatTranscoder implements ResponseTranscoder {
     }
 
     /** A state machine for one streamed response (see {@link StreamTranscoder}). */
-    public StreamTranscoder newStreamTranscoder(CreateResponseRequest request, Response initial) {
-        return new StreamTranscoder(request, initial, ids, clock);
-    }
-
-    /**
-     * Transcodes a chunk stream into the event stream of one response. The result may be subscribed once; the
-     * subscription to {@code chunks} happens then, and demand flows through to it. A failure of {@code chunks}
-     * before the first chunk is passed on as {@code onError}; after it, the event stream ends normally with
-     * {@code error} and {@code response.failed}.
-     */
     @Override
-    public Flow.Publisher<ResponseEvent> transcode(
-            CreateResponseRequest request, Response initial, Flow.Publisher<ChatChunk> chunks) {
-        StreamTranscoder transcoder = newStreamTranscoder(request, initial);
-        FlatMapProcessor<ChatChunk, ResponseEvent> processor = new FlatMapProcessor<>(new Stage(transcoder));
-        AtomicBoolean subscribed = new AtomicBoolean();
-        return subscriber -> {
-            processor.subscribe(subscriber);
-            if (subscribed.compareAndSet(false, true)) {
-                chunks.subscribe(processor);
-            }
-        };
+    public StreamTranscoder open(CreateResponseRequest request, Response initial, IdGenerator ids, Clock clock) {
+        return new StreamTranscoder(request, initial, ids, clock);
     }
 
     /**
@@ -95,8 +69,9 @@ public final class ChatTranscoder implements ResponseTranscoder {
      * end with, since it runs through the same state machine.
      */
     @Override
-    public Response toResponse(CreateResponseRequest request, Response initial, ChatCompletion completion) {
-        StreamTranscoder transcoder = newStreamTranscoder(request, initial);
+    public Response toResponse(
+            CreateResponseRequest request, Response initial, ChatCompletion completion, IdGenerator ids, Clock clock) {
+        StreamTranscoder transcoder = open(request, initial, ids, clock);
         List<ResponseEvent> events = new ArrayList<>();
         for (ChatChunk chunk : chunksOf(completion)) {
             events.addAll(transcoder.onChunk(chunk));
@@ -156,27 +131,5 @@ public final class ChatTranscoder implements ResponseTranscoder {
                 completion.model(),
                 List.of(new ChunkChoice(0, delta, finishReason)),
                 null);
-    }
-
-    /** Runs a {@link StreamTranscoder} inside the Flow processor. */
-    private record Stage(StreamTranscoder transcoder) implements FlatMapProcessor.Stage<ChatChunk, ResponseEvent> {
-        @Override
-        public List<ResponseEvent> onNext(ChatChunk item) {
-            return transcoder.onChunk(item);
-        }
-
-        @Override
-        public List<ResponseEvent> onComplete() {
-            return transcoder.onComplete();
-        }
-
-        @Override
-        public List<ResponseEvent> onError(Throwable error) {
-            if (!transcoder.hasStarted()) {
-                // Nothing was sent yet: let the caller answer with the upstream's own status instead of a stream.
-                return FlatMapProcessor.Stage.super.onError(error);
-            }
-            return transcoder.onError(error);
-        }
     }
 }

@@ -24,6 +24,7 @@ import dev.orsgateway.core.model.ResponseError;
 import dev.orsgateway.core.model.ResponseEvent;
 import dev.orsgateway.core.model.ResponseStatus;
 import dev.orsgateway.core.model.Usage;
+import dev.orsgateway.core.spi.ResponseTranscoder;
 import dev.orsgateway.transcoder.internal.ToolPolicy;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * the provider sends them in. Calls to functions the request does not allow
  * ({@code tool_choice} {@code none}, {@code allowed_tools}, undeclared names) are suppressed.
  */
-public final class StreamTranscoder {
+public final class StreamTranscoder implements ResponseTranscoder.Session {
     private static final Logger log = LoggerFactory.getLogger(StreamTranscoder.class);
 
     private final Response initial;
@@ -103,6 +104,7 @@ public final class StreamTranscoder {
     }
 
     /** Whether any event has been emitted ({@code response.created} comes with the first chunk). */
+    @Override
     public boolean hasStarted() {
         return started;
     }
@@ -113,6 +115,7 @@ public final class StreamTranscoder {
     }
 
     /** The events {@code chunk} causes; the first call also emits {@code response.created} and {@code in_progress}. */
+    @Override
     public List<ResponseEvent> onChunk(ChatChunk chunk) {
         if (finished) {
             return List.of();
@@ -146,6 +149,7 @@ public final class StreamTranscoder {
     }
 
     /** The events that end the stream normally: pending items are closed and the terminal event is emitted. */
+    @Override
     public List<ResponseEvent> onComplete() {
         if (finished) {
             return List.of();
@@ -188,6 +192,7 @@ public final class StreamTranscoder {
      * {@code output_item.done}; the last one, cut off, marked {@code incomplete}), then an {@code error} event, then
      * {@code response.failed} whose output keeps everything that had arrived.
      */
+    @Override
     public List<ResponseEvent> onError(Throwable error) {
         if (finished) {
             return List.of();

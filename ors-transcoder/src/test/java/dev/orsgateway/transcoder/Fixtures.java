@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Flow;
 
 /**
  * Shared test fixtures: chunk streams and requests from {@code src/test/resources}, the fixed clock and ids the
@@ -78,9 +79,21 @@ final class Fixtures {
         return new StreamTranscoder(request, initial(request), IdGenerator.sequential(), CLOCK);
     }
 
-    /** A facade with fresh sequential ids and the fixed clock (never used for {@code toChatRequest}). */
-    static ChatTranscoder chatTranscoder() {
-        return ChatTranscoder.create(TranscoderOptions.DEFAULT, IdGenerator.sequential(), CLOCK);
+    /** The transcoder with fresh sequential ids and the fixed clock bound in (never used for toChatRequest). */
+    static Bound chatTranscoder() {
+        return new Bound(ChatTranscoder.create(TranscoderOptions.DEFAULT), IdGenerator.sequential());
+    }
+
+    /** A transcoder with its ids and clock bound, as the gateway calls it. */
+    record Bound(ChatTranscoder transcoder, IdGenerator ids) {
+        Flow.Publisher<ResponseEvent> transcode(
+                CreateResponseRequest request, Response initial, Flow.Publisher<ChatChunk> chunks) {
+            return transcoder.transcode(request, initial, chunks, ids, CLOCK);
+        }
+
+        Response toResponse(CreateResponseRequest request, Response initial, ChatCompletion completion) {
+            return transcoder.toResponse(request, initial, completion, ids, CLOCK);
+        }
     }
 
     /** Every event of one response: {@code chunks}, then {@code onError(failure)} if given, else {@code onComplete}. */

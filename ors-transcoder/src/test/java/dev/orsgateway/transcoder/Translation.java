@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.orsgateway.core.IdGenerator;
 import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.chat.ChatCompletionRequest;
 import dev.orsgateway.core.json.OrsJson;
@@ -16,7 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.List;
 
 /**
@@ -63,8 +61,7 @@ final class Translation {
     }
 
     static ChatCompletionRequest translate(TranscoderOptions options, String requestJson, List<Item> history) {
-        return ChatTranscoder.create(options, IdGenerator.random(), Clock.systemUTC())
-                .toChatRequest(request(requestJson), history);
+        return ChatTranscoder.create(options).toChatRequest(request(requestJson), history);
     }
 
     /** The chat request JSON as it would go upstream, re-read so numbers compare as they would on the wire. */

@@ -72,8 +72,11 @@ class ContinuationCostMeasurement {
             // The same chains in the in-memory store (which keeps JSON and parses it on replay too), for comparison.
             InMemoryResponseStore memory = new InMemoryResponseStore();
             copyChains(h.store, memory, lastIds.values());
-            OrsGateway inMemory =
-                    OrsGateway.builder().upstream(h.upstream).store(memory).build();
+            OrsGateway inMemory = OrsGateway.builder()
+                    .transcoder(ChatTranscoder.create())
+                    .upstream(h.upstream)
+                    .store(memory)
+                    .build();
 
             // Count the SQL statements of one continuation with a store on the same file behind a counting
             // DataSource (one shared connection, so the count is not blurred by pooling).
@@ -84,8 +87,11 @@ class ContinuationCostMeasurement {
                     SqliteResponseStore counted = SqliteResponseStore.builder()
                             .dataSource(countingDataSource(connection, statements), SQLDialect.SQLITE)
                             .build()) {
-                OrsGateway countedGateway =
-                        OrsGateway.builder().upstream(h.upstream).store(counted).build();
+                OrsGateway countedGateway = OrsGateway.builder()
+                        .transcoder(ChatTranscoder.create())
+                        .upstream(h.upstream)
+                        .store(counted)
+                        .build();
                 for (int depth : DEPTHS) {
                     statements.clear();
                     countedGateway.previewUpstreamRequest(next(lastIds.get(depth)), null);

@@ -16,6 +16,7 @@ import dev.orsgateway.core.testing.SpecSchemas;
 import dev.orsgateway.examples.scripted.RecordedRequest;
 import dev.orsgateway.examples.scripted.ScriptedChatServer;
 import dev.orsgateway.store.sqlite.SqliteResponseStore;
+import dev.orsgateway.transcoder.ChatTranscoder;
 import dev.orsgateway.upstream.okhttp.OkHttpChatCompletionsUpstream;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -66,7 +67,11 @@ final class Harness implements AutoCloseable {
                 .callTimeout(WAIT.multipliedBy(4))
                 .build();
         store = SqliteResponseStore.open(database);
-        gateway = OrsGateway.builder().upstream(upstream).store(store).build();
+        gateway = OrsGateway.builder()
+                .transcoder(ChatTranscoder.create())
+                .upstream(upstream)
+                .store(store)
+                .build();
     }
 
     static Harness start(Path dir) {

@@ -4,7 +4,6 @@ import dev.orsgateway.core.IdGenerator;
 import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.chat.ChatCompletion;
 import dev.orsgateway.core.chat.ChatCompletionRequest;
-import dev.orsgateway.core.internal.flow.FlatMapProcessor;
 import dev.orsgateway.core.model.CreateResponseRequest;
 import dev.orsgateway.core.model.ErrorPayload;
 import dev.orsgateway.core.model.Item;
@@ -20,6 +19,7 @@ import dev.orsgateway.core.spi.ResponseStore;
 import dev.orsgateway.core.spi.ResponseTranscoder;
 import dev.orsgateway.core.spi.StoredResponse;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,7 +28,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,21 +43,33 @@ public final class Gateway {
     private final IdGenerator ids;
     private final Clock clock;
     private final String defaultModel;
+    private final int maxConcurrentResponses;
+    private final Duration retryAfter;
+    private final AtomicInteger inProgress = new AtomicInteger();
 
-    /** A gateway over the given parts. */
+    /** A gateway over the given parts, with at most {@code maxConcurrentResponses} responses in progress. */
     public Gateway(
             ChatCompletionsUpstream upstream,
             ResponseStore store,
             ResponseTranscoder transcoder,
             IdGenerator ids,
             Clock clock,
-            String defaultModel) {
+            String defaultModel,
+            int maxConcurrentResponses,
+            Duration retryAfter) {
         this.upstream = upstream;
         this.store = store;
         this.transcoder = transcoder;
         this.ids = ids;
         this.clock = clock;
         this.defaultModel = defaultModel;
+        this.maxConcurrentResponses = maxConcurrentResponses;
+        this.retryAfter = retryAfter;
+    }
+
+    /** Responses in progress now (streams open and non-streamed calls pending). */
+    public int inProgress() {
+        return inProgress.get();
     }
 
     /** The upstream. */
@@ -109,18 +121,20 @@ public final class Gateway {
     /** Streams a response; see {@link dev.orsgateway.core.OrsGateway#respond}. */
     public Flow.Publisher<ResponseEvent> respond(CreateResponseRequest request, String owner) {
         Prepared prepared = prepare(streaming(request, true), owner);
-        log.debug("response {}: streaming from {}", prepared.initial().id(), upstream.describe());
-        Flow.Publisher<ResponseEvent> events =
-                transcoder.transcode(prepared.request(), prepared.initial(), upstream.stream(prepared.chatRequest()));
-        FlatMapProcessor<ResponseEvent, ResponseEvent> persisting =
-                new FlatMapProcessor<>(new Persist(prepared, owner));
-        AtomicBoolean subscribed = new AtomicBoolean();
-        return subscriber -> {
-            persisting.subscribe(subscriber);
-            if (subscribed.compareAndSet(false, true)) {
-                events.subscribe(persisting);
+        admit();
+        try {
+            log.debug("response {}: streaming from {}", prepared.initial().id(), upstream.describe());
+            ResponseTranscoder.Session session = transcoder.open(prepared.request(), prepared.initial(), ids, clock);
+            ResponseStream.Builder stream = ResponseStream.builder(session, upstream.stream(prepared.chatRequest()))
+                    .onTerminate(inProgress::decrementAndGet);
+            if (prepared.request().isStored()) {
+                stream.terminalHook(event -> persist(prepared, event, owner));
             }
-        };
+            return stream.build();
+        } catch (RuntimeException e) {
+            inProgress.decrementAndGet();
+            throw e;
+        }
     }
 
     /** Streams to a listener; see {@link dev.orsgateway.core.OrsGateway#respond(CreateResponseRequest, String, Consumer)}. */
@@ -135,33 +149,38 @@ public final class Gateway {
     /** Creates a response without streaming; see {@link dev.orsgateway.core.OrsGateway#complete}. */
     public CompletableFuture<Response> complete(CreateResponseRequest request, String owner) {
         Prepared prepared = prepare(streaming(request, false), owner);
-        log.debug("response {}: calling {}", prepared.initial().id(), upstream.describe());
-        CompletableFuture<ChatCompletion> call = upstream.complete(prepared.chatRequest());
-        CompletableFuture<Response> result = call.thenApply(
-                        completion -> transcoder.toResponse(prepared.request(), prepared.initial(), completion))
-                .thenApply(response -> {
-                    try {
-                        persist(prepared, response, owner);
-                    } catch (RuntimeException e) {
-                        // As a stream turns this into a storage_error (Persist below): without it the future failed
-                        // with the store's raw exception, where callers expect an OrsException to answer with.
-                        log.error("response {}: could not be stored", response.id(), e);
-                        throw new OrsException(
-                                new ErrorPayload(
-                                        OrsException.SERVER_ERROR,
-                                        "storage_error",
-                                        "the response could not be stored: " + e.getMessage(),
-                                        null),
-                                500,
-                                e);
+        admit();
+        CompletableFuture<ChatCompletion> call;
+        try {
+            log.debug("response {}: calling {}", prepared.initial().id(), upstream.describe());
+            call = upstream.complete(prepared.chatRequest());
+        } catch (RuntimeException e) {
+            inProgress.decrementAndGet();
+            throw e;
+        }
+        CompletableFuture<Response> result = call.thenApply(completion ->
+                        transcoder.toResponse(prepared.request(), prepared.initial(), completion, ids, clock))
+                .thenCompose(response -> {
+                    if (!prepared.request().isStored()) {
+                        return CompletableFuture.completedFuture(response);
                     }
-                    return response;
+                    return saveAsync(prepared, response, owner).handle((saved, error) -> {
+                        if (error != null) {
+                            // As a stream turns this into a storage_error: without it the future failed with the
+                            // store's raw exception, where callers expect an OrsException to answer with.
+                            throw storageError(response, error);
+                        }
+                        return response;
+                    });
                 });
         // A dependent stage does not pass a cancel back to its source: without this, a caller that cancels (or
         // times out) the returned future left the upstream call running, holding its connection until the call
         // timeout. When the result is done before the call, it was completed from outside: cancel the call (a
         // no-op once the call is done).
-        result.whenComplete((response, error) -> call.cancel(true));
+        result.whenComplete((response, error) -> {
+            inProgress.decrementAndGet();
+            call.cancel(true);
+        });
         return result;
     }
 
@@ -198,8 +217,10 @@ public final class Gateway {
         if (previousResponseId == null) {
             return List.of();
         }
-        StoredResponse previous = find(previousResponseId, owner).orElseThrow(() -> notFound(previousResponseId));
-        if (ResponseStatus.FAILED.equals(previous.response().status())) {
+        ResponseStore.Continuation previous = store.continuation(previousResponseId)
+                .filter(found -> Objects.equals(found.owner(), owner))
+                .orElseThrow(() -> notFound(previousResponseId));
+        if (ResponseStatus.FAILED.equals(previous.status())) {
             // A failed response's output may be half-written; replaying it would feed the model a broken turn.
             throw OrsException.invalidRequest(
                     "previous_response_id",
@@ -207,13 +228,25 @@ public final class Gateway {
                     "response " + previousResponseId + " failed and cannot be continued; continue from its"
                             + " previous response instead");
         }
-        try {
-            return store.replay(previousResponseId).orElseThrow(() -> notFound(previousResponseId));
-        } catch (ResponseStore.BrokenChainException e) {
+        if (previous.missingAncestorId() != null) {
             throw OrsException.notFound(
                     "previous_response_not_found",
                     "previous_response_id",
-                    "response " + e.missingId() + ", an ancestor of " + previousResponseId + ", no longer exists");
+                    "response " + previous.missingAncestorId() + ", an ancestor of " + previousResponseId
+                            + ", no longer exists");
+        }
+        return previous.items();
+    }
+
+    /** Takes a place among the responses in progress, or refuses at once: no request waits in a queue. */
+    private void admit() {
+        if (inProgress.incrementAndGet() > maxConcurrentResponses) {
+            inProgress.decrementAndGet();
+            throw OrsException.tooManyRequests(
+                    "concurrency_limit",
+                    "the gateway is serving its limit of " + maxConcurrentResponses
+                            + " concurrent responses; retry shortly",
+                    retryAfter);
         }
     }
 
@@ -297,12 +330,62 @@ public final class Gateway {
         return status != null ? status : ItemStatus.COMPLETED;
     }
 
-    private void persist(Prepared prepared, Response response, String owner) {
-        if (!prepared.request().isStored()) {
-            return;
+    private CompletableFuture<Void> saveAsync(Prepared prepared, Response response, String owner) {
+        CompletableFuture<Void> saved;
+        try {
+            saved = store.saveAsync(new StoredResponse(response, prepared.inputItems(), owner));
+        } catch (RuntimeException e) {
+            saved = CompletableFuture.failedFuture(e);
         }
-        store.save(new StoredResponse(response, prepared.inputItems(), owner));
-        log.debug("response {}: stored ({})", response.id(), response.status());
+        return saved.whenComplete((ok, error) -> {
+            if (error == null) {
+                log.debug("response {}: stored ({})", response.id(), response.status());
+            } else {
+                log.error("response {}: could not be stored", response.id(), unwrap(error));
+            }
+        });
+    }
+
+    /**
+     * Stores the response of a terminal event; the event is delivered once the store has it, so a client can continue
+     * from it at once. When storing fails, an {@code error} event and {@code response.failed} take its place.
+     */
+    private CompletableFuture<List<ResponseEvent>> persist(Prepared prepared, ResponseEvent event, String owner) {
+        Response response = ((ResponseEvent.Lifecycle) event).response();
+        return saveAsync(prepared, response, owner).handle((saved, error) -> {
+            if (error == null) {
+                return List.of(event);
+            }
+            OrsException failure = storageError(response, error);
+            Response failed = response.toBuilder()
+                    .status(ResponseStatus.FAILED)
+                    .completedAt(null)
+                    .error(new ResponseError("storage_error", failure.getMessage()))
+                    .build();
+            long sequence = event.sequenceNumber();
+            return List.of(
+                    new ResponseEvent.Error(sequence, failure.error()), new ResponseEvent.Failed(sequence + 1, failed));
+        });
+    }
+
+    private static OrsException storageError(Response response, Throwable error) {
+        Throwable cause = unwrap(error);
+        return new OrsException(
+                new ErrorPayload(
+                        OrsException.SERVER_ERROR,
+                        "storage_error",
+                        "the response could not be stored: " + cause.getMessage(),
+                        null),
+                500,
+                cause);
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     /** Hands every event to a listener and completes with the terminal event's response. */
@@ -349,42 +432,6 @@ public final class Gateway {
             } else {
                 result.completeExceptionally(
                         OrsException.serverError("the event stream ended without a terminal event", null));
-            }
-        }
-    }
-
-    /** Stores the response when its terminal event passes, before the event reaches the subscriber. */
-    private final class Persist implements FlatMapProcessor.Stage<ResponseEvent, ResponseEvent> {
-        private final Prepared prepared;
-        private final String owner;
-
-        Persist(Prepared prepared, String owner) {
-            this.prepared = prepared;
-            this.owner = owner;
-        }
-
-        @Override
-        public List<ResponseEvent> onNext(ResponseEvent event) {
-            if (!event.isTerminal()) {
-                return List.of(event);
-            }
-            Response response = ((ResponseEvent.Lifecycle) event).response();
-            try {
-                persist(prepared, response, owner);
-                return List.of(event);
-            } catch (RuntimeException e) {
-                log.error("response {}: could not be stored", response.id(), e);
-                String message = "the response could not be stored: " + e.getMessage();
-                Response failed = response.toBuilder()
-                        .status(ResponseStatus.FAILED)
-                        .completedAt(null)
-                        .error(new ResponseError("storage_error", message))
-                        .build();
-                long sequence = event.sequenceNumber();
-                return List.of(
-                        new ResponseEvent.Error(
-                                sequence, new ErrorPayload(OrsException.SERVER_ERROR, "storage_error", message, null)),
-                        new ResponseEvent.Failed(sequence + 1, failed));
             }
         }
     }

@@ -8,7 +8,7 @@ import dev.orsgateway.core.chat.ChatChunk;
 import dev.orsgateway.core.chat.ChatCompletionRequest;
 import dev.orsgateway.core.chat.ChatContent;
 import dev.orsgateway.core.chat.ChatMessage;
-import dev.orsgateway.core.internal.flow.Publishers;
+import dev.orsgateway.core.testing.flow.Publishers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

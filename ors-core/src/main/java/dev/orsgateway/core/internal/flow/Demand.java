@@ -56,7 +56,7 @@ public final class Demand {
     }
 
     /** The message of the {@link IllegalArgumentException} signalled for {@code request(n)} with {@code n <= 0}. */
-    static String nonPositiveRequestMessage(long n) {
+    public static String nonPositiveRequestMessage(long n) {
         return "Rule 3.9: request(n) needs n > 0, got " + n;
     }
 }

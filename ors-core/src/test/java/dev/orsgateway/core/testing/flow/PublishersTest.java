@@ -1,4 +1,4 @@
-package dev.orsgateway.core.internal.flow;
+package dev.orsgateway.core.testing.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,6 @@
-package dev.orsgateway.core.internal.flow;
+package dev.orsgateway.core.testing.flow;
 
+import dev.orsgateway.core.internal.flow.Demand;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.orsgateway.core.internal.flow;
+package dev.orsgateway.core.testing.flow;
 
 import java.util.concurrent.Flow;
 
