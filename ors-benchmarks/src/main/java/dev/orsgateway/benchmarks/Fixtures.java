@@ -80,9 +80,9 @@ public final class Fixtures {
                 CreateResponseRequest.class);
     }
 
-    /** A transcoder with fixed ids and clock, as the gateway makes one per streamed response. */
+    /** The transcoder with default options, as the gateway uses it. */
     public static ChatTranscoder transcoder() {
-        return ChatTranscoder.create(TranscoderOptions.DEFAULT, IdGenerator.sequential(), CLOCK);
+        return ChatTranscoder.create(TranscoderOptions.DEFAULT);
     }
 
     /** A fresh stream transcoder for {@link #streamedRequest}, already past its role chunk (the response started). */
@@ -92,7 +92,7 @@ public final class Fixtures {
                 .id("resp_bench")
                 .createdAt(CLOCK.instant().getEpochSecond())
                 .build();
-        StreamTranscoder stream = transcoder.newStreamTranscoder(request, initial);
+        StreamTranscoder stream = transcoder.open(request, initial, IdGenerator.sequential(), CLOCK);
         stream.onChunk(parseChunk(roleChunk()));
         stream.onChunk(parseChunk(contentChunk(0))); // opens the message item and its text part
         return stream;
