@@ -3,6 +3,7 @@ package dev.orsgateway.benchmarks;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.orsgateway.core.IdGenerator;
 import dev.orsgateway.core.chat.ChatChunk;
+import dev.orsgateway.core.chat.ChatChunkReader;
 import dev.orsgateway.core.json.OrsJson;
 import dev.orsgateway.core.model.CreateResponseRequest;
 import dev.orsgateway.core.model.Item;
@@ -108,12 +109,19 @@ public final class Fixtures {
     }
 
     /**
-     * The gateway's work for one streamed chunk, minus the network: parse its bytes, transcode it, and encode each
+     * The gateway's work for one streamed chunk, minus the network: parse its bytes (with the stream's reader, as the
+     * upstreams do), transcode it, and encode each
      * resulting event as an SSE frame. Returns the bytes of the frames (so that nothing can be optimized away).
      */
-    public static int streamChunk(StreamTranscoder stream, byte[] chunkJson) {
+    public static int streamChunk(StreamTranscoder stream, ChatChunkReader reader, byte[] chunkJson) {
         int bytes = 0;
-        for (ResponseEvent event : stream.onChunk(parseChunk(chunkJson))) {
+        ChatChunk chunk;
+        try {
+            chunk = reader.read(chunkJson);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (ResponseEvent event : stream.onChunk(chunk)) {
             bytes += SseFrames.frame(event.type(), OrsJson.writeBytes(event)).length;
         }
         return bytes;

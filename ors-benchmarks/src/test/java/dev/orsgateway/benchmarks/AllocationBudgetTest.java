@@ -3,6 +3,7 @@ package dev.orsgateway.benchmarks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.orsgateway.core.chat.ChatChunkReader;
 import dev.orsgateway.core.model.CreateResponseRequest;
 import dev.orsgateway.transcoder.ChatTranscoder;
 import dev.orsgateway.transcoder.StreamTranscoder;
@@ -80,10 +81,11 @@ class AllocationBudgetTest {
             com.sun.management.ThreadMXBean allocation) {
         // The response's start (created, in_progress, the item and part opening) is not per-token work.
         StreamTranscoder stream = Fixtures.startedStream(transcoder, request);
+        ChatChunkReader reader = new ChatChunkReader();
         long frames = 0;
         long before = allocation.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < TOKENS_PER_RESPONSE; i++) {
-            frames += Fixtures.streamChunk(stream, chunks[i % chunks.length]);
+            frames += Fixtures.streamChunk(stream, reader, chunks[i % chunks.length]);
         }
         long allocated = allocation.getCurrentThreadAllocatedBytes() - before;
         return new long[] {allocated, frames};
