@@ -51,6 +51,7 @@ public final class StandaloneServer implements AutoCloseable {
                 .upstream(upstream)
                 .store(store)
                 .defaultModel(settings.defaultModel())
+                .maxConcurrentResponses(settings.maxConcurrentResponses())
                 .build();
         OrsServletConfig.Builder servletConfig = OrsServletConfig.builder().apiKeys(settings.apiKeys());
         this.tomcat = tomcat(settings, new OrsServlet(gateway, servletConfig.build()));
@@ -114,6 +115,18 @@ public final class StandaloneServer implements AutoCloseable {
         connector.setProperty("address", settings.host());
         // Give open streams a moment to finish when stopping, instead of cutting them.
         connector.setProperty("connectionTimeout", "20000");
+        // Tuned for many long-lived streams. Every stream is asynchronous, so a few container threads serve them
+        // all: a fixed pool (no growth under a burst of connections, no idle threads reaped and re-made).
+        String threads = Integer.toString(settings.containerThreads());
+        connector.setProperty("maxThreads", threads);
+        connector.setProperty("minSpareThreads", threads);
+        // One connection per open stream: Tomcat's default (8,192) would stop accepting below the gateway's own
+        // bound, queueing clients silently in the backlog; the gateway's bound answers 429 instead.
+        connector.setProperty("maxConnections", Integer.toString(settings.maxConnections()));
+        connector.setProperty("acceptCount", "1024");
+        // Clients keep connections for many requests (the default closes them every 100).
+        connector.setProperty("maxKeepAliveRequests", "-1");
+        connector.setProperty("tcpNoDelay", "true");
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", null);
         // Registered through the standard Servlet API, as any application would mount it.
@@ -144,6 +157,12 @@ public final class StandaloneServer implements AutoCloseable {
      * @param connectTimeout {@code UPSTREAM_CONNECT_TIMEOUT_MS}: how long to wait for the upstream to accept a
      *     connection before answering 502; default 5000
      * @param workDirectory {@code ORS_WORK_DIR}: Tomcat's scratch directory; default a temporary directory
+     * @param maxConcurrentResponses {@code ORS_MAX_CONCURRENT_RESPONSES}: responses in progress at once; one more is
+     *     answered 429 with {@code Retry-After} at once; default {@value #DEFAULT_MAX_CONCURRENT_RESPONSES}
+     * @param maxConnections {@code ORS_MAX_CONNECTIONS}: open client connections Tomcat accepts; default
+     *     {@value #DEFAULT_MAX_CONNECTIONS}
+     * @param containerThreads {@code ORS_CONTAINER_THREADS}: Tomcat's fixed worker pool; default
+     *     {@value #DEFAULT_CONTAINER_THREADS}
      */
     public record Settings(
             String upstreamUrl,
@@ -154,7 +173,45 @@ public final class StandaloneServer implements AutoCloseable {
             List<String> apiKeys,
             String defaultModel,
             Duration connectTimeout,
-            Path workDirectory) {
+            Path workDirectory,
+            int maxConcurrentResponses,
+            int maxConnections,
+            int containerThreads) {
+
+        /** The default of {@code ORS_MAX_CONCURRENT_RESPONSES}. */
+        public static final int DEFAULT_MAX_CONCURRENT_RESPONSES = 10_000;
+
+        /** The default of {@code ORS_MAX_CONNECTIONS}: above the response bound, so the bound answers first. */
+        public static final int DEFAULT_MAX_CONNECTIONS = 12_000;
+
+        /** The default of {@code ORS_CONTAINER_THREADS}. */
+        public static final int DEFAULT_CONTAINER_THREADS = 8;
+
+        /** Settings with the default limits. */
+        public Settings(
+                String upstreamUrl,
+                String upstreamApiKey,
+                String jdbcUrl,
+                String host,
+                int port,
+                List<String> apiKeys,
+                String defaultModel,
+                Duration connectTimeout,
+                Path workDirectory) {
+            this(
+                    upstreamUrl,
+                    upstreamApiKey,
+                    jdbcUrl,
+                    host,
+                    port,
+                    apiKeys,
+                    defaultModel,
+                    connectTimeout,
+                    workDirectory,
+                    DEFAULT_MAX_CONCURRENT_RESPONSES,
+                    DEFAULT_MAX_CONNECTIONS,
+                    DEFAULT_CONTAINER_THREADS);
+        }
 
         /** The default upstream: a local Ollama. */
         public static final String DEFAULT_UPSTREAM = "http://localhost:11434/v1/chat/completions";
@@ -192,7 +249,10 @@ public final class StandaloneServer implements AutoCloseable {
                     keys,
                     blankToNull(env.get("ORS_DEFAULT_MODEL")),
                     Duration.ofMillis(integer(env, "UPSTREAM_CONNECT_TIMEOUT_MS", 5000)),
-                    work == null ? tempDirectory() : Path.of(work));
+                    work == null ? tempDirectory() : Path.of(work),
+                    positive(env, "ORS_MAX_CONCURRENT_RESPONSES", DEFAULT_MAX_CONCURRENT_RESPONSES),
+                    positive(env, "ORS_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS),
+                    positive(env, "ORS_CONTAINER_THREADS", DEFAULT_CONTAINER_THREADS));
         }
 
         private static int integer(Map<String, String> env, String name, int fallback) {
@@ -205,6 +265,14 @@ public final class StandaloneServer implements AutoCloseable {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(name + " must be a whole number, was '" + value + "'", e);
             }
+        }
+
+        private static int positive(Map<String, String> env, String name, int fallback) {
+            int value = integer(env, name, fallback);
+            if (value < 1) {
+                throw new IllegalArgumentException(name + " must be at least 1, was " + value);
+            }
+            return value;
         }
 
         private static String blankToNull(String value) {
