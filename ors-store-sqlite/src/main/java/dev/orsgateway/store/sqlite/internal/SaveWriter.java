@@ -212,6 +212,20 @@ public final class SaveWriter implements AutoCloseable {
                 commit(batch);
                 batch.clear();
             }
+        } catch (Throwable e) {
+            // An Error on the writer thread: no save may wait forever for a writer that is gone.
+            lock.lock();
+            try {
+                closed = true;
+                batch.addAll(queue);
+                queue.clear();
+                notFull.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            IllegalStateException stopped = new IllegalStateException("the store's writer stopped", e);
+            batch.forEach(task -> task.future.completeExceptionally(stopped));
+            throw e;
         } finally {
             releaseConnection();
         }
