@@ -88,6 +88,21 @@ public final class InMemoryResponseStore implements ResponseStore {
         return Optional.of(List.copyOf(items));
     }
 
+    /** {@inheritDoc} One walk of the chain; the head's JSON is not parsed. */
+    @Override
+    public Optional<Continuation> continuation(String id) {
+        Entry head = responses.get(id);
+        if (head == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(
+                    new Continuation(head.owner, head.status, replay(id).orElse(List.of()), null));
+        } catch (BrokenChainException e) {
+            return Optional.of(new Continuation(head.owner, head.status, List.of(), e.missingId()));
+        }
+    }
+
     @Override
     public Optional<ItemPage> inputItems(String id, PageRequest page) {
         Entry entry = responses.get(id);
@@ -170,6 +185,7 @@ public final class InMemoryResponseStore implements ResponseStore {
             String id,
             String previousId,
             String owner,
+            String status,
             String responseJson,
             List<String> inputIds,
             List<String> inputJson,
@@ -202,6 +218,7 @@ public final class InMemoryResponseStore implements ResponseStore {
                     response.id(),
                     response.previousResponseId(),
                     stored.owner(),
+                    response.status(),
                     responseJson,
                     List.copyOf(inputIds),
                     List.copyOf(inputJson),

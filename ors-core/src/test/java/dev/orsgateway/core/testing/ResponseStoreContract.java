@@ -22,12 +22,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -462,6 +465,218 @@ public abstract class ResponseStoreContract {
             assertThat(ids(store.replay(concurrentId(c, depth - 1)).orElseThrow()))
                     .containsExactlyElementsOf(expected);
         }
+    }
+
+    // ---- continuation
+
+    @Test
+    void continuationCarriesTheOwnerAndStatusOfTheResponseAndTheConversationItEnds() {
+        store.save(chainLink("resp_1", null, "a"));
+        store.save(chainLink("resp_2", "resp_1", "b"));
+        store.save(new StoredResponse(
+                response("resp_3", "resp_2", List.of(assistant("c_out", "half"))).toBuilder()
+                        .status(ResponseStatus.INCOMPLETE)
+                        .build(),
+                List.of(user("c_in", "x")),
+                "owner-c"));
+
+        ResponseStore.Continuation continuation = store.continuation("resp_3").orElseThrow();
+
+        assertThat(continuation.owner()).isEqualTo("owner-c");
+        assertThat(continuation.status()).isEqualTo(ResponseStatus.INCOMPLETE);
+        assertThat(continuation.missingAncestorId()).isNull();
+        assertThat(OrsJson.tree(continuation.items()))
+                .isEqualTo(OrsJson.tree(store.replay("resp_3").orElseThrow()));
+        assertThat(ids(continuation.items())).containsExactly("a_in", "a_out", "b_in", "b_out", "c_in", "c_out");
+        assertThat(ids(store.continuation("resp_1").orElseThrow().items())).containsExactly("a_in", "a_out");
+    }
+
+    @Test
+    void continuationOfAResponseWithoutOwnerStatusOrItemsIsEmptyButPresent() {
+        store.save(new StoredResponse(
+                response("resp_1", null, List.of()).toBuilder().status(null).build(), List.of(), null));
+
+        ResponseStore.Continuation continuation = store.continuation("resp_1").orElseThrow();
+
+        assertThat(continuation.owner()).isNull();
+        assertThat(continuation.status()).isNull();
+        assertThat(continuation.items()).isEmpty();
+        assertThat(continuation.missingAncestorId()).isNull();
+    }
+
+    @Test
+    void continuationOfAnUnknownIdIsEmpty() {
+        store.save(chainLink("resp_1", null, "a"));
+
+        assertThat(store.continuation("resp_unknown")).isEmpty();
+    }
+
+    @Test
+    void continuationOfABrokenChainNamesTheFirstMissingAncestorAndNoItems() {
+        store.save(chainLink("resp_1", null, "a"));
+        store.save(chainLink("resp_2", "resp_1", "b"));
+        store.save(chainLink("resp_3", "resp_2", "c"));
+        store.save(chainLink("resp_4", "resp_3", "d"));
+        store.delete("resp_1");
+        store.delete("resp_3");
+        store.save(chainLink("resp_x", "resp_never_stored", "x"));
+
+        ResponseStore.Continuation broken = store.continuation("resp_4").orElseThrow();
+        assertThat(broken.owner()).isEqualTo("owner-d");
+        assertThat(broken.status()).isEqualTo(ResponseStatus.COMPLETED);
+        assertThat(broken.items()).isEmpty();
+        assertThat(broken.missingAncestorId()).isEqualTo("resp_3");
+        assertThat(store.continuation("resp_2").orElseThrow().missingAncestorId())
+                .isEqualTo("resp_1");
+        assertThat(store.continuation("resp_x").orElseThrow().missingAncestorId())
+                .isEqualTo("resp_never_stored");
+    }
+
+    // ---- saveAsync
+
+    @Test
+    void anAsyncSaveIsFoundReplayedAndContinuedOnceItsFutureCompletes() throws Exception {
+        store.saveAsync(chainLink("resp_1", null, "a")).get(1, TimeUnit.MINUTES);
+        store.saveAsync(chainLink("resp_2", "resp_1", "b")).get(1, TimeUnit.MINUTES);
+
+        assertThat(store.find("resp_2").orElseThrow().owner()).isEqualTo("owner-b");
+        assertThat(ids(store.replay("resp_2").orElseThrow())).containsExactly("a_in", "a_out", "b_in", "b_out");
+        assertThat(ids(store.continuation("resp_2").orElseThrow().items()))
+                .containsExactly("a_in", "a_out", "b_in", "b_out");
+    }
+
+    @Test
+    void asyncSavesOfOneThreadApplyInTheOrderTheyWereMade() throws Exception {
+        List<CompletableFuture<Void>> saves = new ArrayList<>();
+        // Not waiting between them: a chain, then a save that the chain makes invalid only if it comes after.
+        for (int i = 0; i < 20; i++) {
+            saves.add(store.saveAsync(chainLink("resp_" + i, i == 0 ? null : "resp_" + (i - 1), "r" + i)));
+        }
+        CompletableFuture<Void> continuedId = store.saveAsync(chainLink("resp_0", null, "again"));
+        CompletableFuture<Void> first = store.saveAsync(chainLink("resp_dup", null, "first"));
+        CompletableFuture<Void> second = store.saveAsync(chainLink("resp_dup", null, "second"));
+
+        for (CompletableFuture<Void> save : saves) {
+            save.get(1, TimeUnit.MINUTES);
+        }
+        first.get(1, TimeUnit.MINUTES);
+        assertFailsWith(continuedId, IllegalStateException.class);
+        assertFailsWith(second, IllegalStateException.class);
+        assertThat(store.replay("resp_19").orElseThrow()).hasSize(40);
+        assertThat(store.find("resp_dup").orElseThrow().owner()).isEqualTo("owner-first");
+    }
+
+    @Test
+    void aBadAsyncSaveFailsAloneWithWhatSaveThrows() throws Exception {
+        store.save(chainLink("resp_stored", null, "stored"));
+        store.save(chainLink("resp_gone", null, "gone"));
+        store.save(chainLink("resp_child", "resp_gone", "child"));
+        store.delete("resp_gone");
+
+        // Made together, so a store that batches them meets the bad ones beside the good ones.
+        CompletableFuture<Void> good1 = store.saveAsync(chainLink("resp_a", null, "a"));
+        CompletableFuture<Void> duplicate = store.saveAsync(chainLink("resp_stored", null, "other"));
+        CompletableFuture<Void> good2 = store.saveAsync(chainLink("resp_b", "resp_a", "b"));
+        CompletableFuture<Void> continued = store.saveAsync(chainLink("resp_gone", null, "again"));
+        CompletableFuture<Void> noItemId = store.saveAsync(
+                new StoredResponse(response("resp_noid", null, List.of()), List.of(Item.Message.user("no id")), null));
+        CompletableFuture<Void> itself = store.saveAsync(chainLink("resp_self", "resp_self", "self"));
+        CompletableFuture<Void> good3 = store.saveAsync(chainLink("resp_c", "resp_b", "c"));
+
+        good1.get(1, TimeUnit.MINUTES);
+        good2.get(1, TimeUnit.MINUTES);
+        good3.get(1, TimeUnit.MINUTES);
+        assertFailsWith(duplicate, IllegalStateException.class);
+        assertFailsWith(continued, IllegalStateException.class);
+        assertFailsWith(noItemId, IllegalArgumentException.class);
+        assertFailsWith(itself, IllegalArgumentException.class);
+
+        assertThat(ids(store.replay("resp_c").orElseThrow()))
+                .containsExactly("a_in", "a_out", "b_in", "b_out", "c_in", "c_out");
+        assertThat(store.find("resp_stored").orElseThrow().owner()).isEqualTo("owner-stored");
+        assertThat(store.find("resp_gone")).isEmpty();
+        assertThat(store.find("resp_noid")).isEmpty();
+        assertThat(store.find("resp_self")).isEmpty();
+    }
+
+    @Test
+    void anAsyncSaveKeepsWhatItWasGivenWhenTheCallerMutatesItAfterwards() throws Exception {
+        ObjectNode payload = JsonNodeFactory.instance.objectNode().put("q", "before");
+        Item unknown = new Item.Unknown("acme:search", fields("id", text("acme_1"), "payload", payload));
+        CompletableFuture<Void> saved =
+                store.saveAsync(new StoredResponse(response("resp_1", null, List.of()), List.of(unknown), null));
+        payload.put("q", "after");
+        saved.get(1, TimeUnit.MINUTES);
+
+        Item found = store.find("resp_1").orElseThrow().inputItems().get(0);
+        assertThat(OrsJson.tree(found).at("/payload/q").asText()).isEqualTo("before");
+    }
+
+    @Test
+    void manyThreadsSavingAsyncAtOnceLoseNothingAndKeepEachThreadsOrder() throws Exception {
+        int threads = 16;
+        int depth = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<List<CompletableFuture<Void>>>> workers = new ArrayList<>();
+        try {
+            for (int t = 0; t < threads; t++) {
+                int worker = t;
+                workers.add(pool.submit(() -> {
+                    start.await();
+                    // Each thread queues its whole chain without waiting: only the order of its own saves keeps
+                    // every link after its parent.
+                    List<CompletableFuture<Void>> saves = new ArrayList<>();
+                    for (int level = 0; level < depth; level++) {
+                        saves.add(store.saveAsync(concurrentLink(worker, level)));
+                    }
+                    return saves;
+                }));
+            }
+            start.countDown();
+            for (Future<List<CompletableFuture<Void>>> worker : workers) {
+                for (CompletableFuture<Void> save : worker.get(2, TimeUnit.MINUTES)) {
+                    save.get(2, TimeUnit.MINUTES);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+            assertThat(pool.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
+        }
+        for (int c = 0; c < threads; c++) {
+            List<String> expected = new ArrayList<>();
+            for (int level = 0; level < depth; level++) {
+                String prefix = concurrentId(c, level);
+                expected.addAll(List.of(prefix + "_in1", prefix + "_in2", prefix + "_out"));
+            }
+            assertThat(ids(store.continuation(concurrentId(c, depth - 1))
+                            .orElseThrow()
+                            .items()))
+                    .containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
+    void closingAStoreWithAsyncSavesQueuedCompletesThemFirst() throws Exception {
+        Assumptions.assumeTrue(store instanceof AutoCloseable, "the store cannot be closed");
+        List<CompletableFuture<Void>> saves = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            saves.add(store.saveAsync(chainLink("resp_" + i, i == 0 ? null : "resp_" + (i - 1), "r" + i)));
+        }
+
+        ((AutoCloseable) store).close();
+
+        for (CompletableFuture<Void> save : saves) {
+            assertThat(save).isCompleted();
+        }
+        assertFailsWith(store.saveAsync(chainLink("resp_late", null, "late")), IllegalStateException.class);
+    }
+
+    private static void assertFailsWith(CompletableFuture<Void> save, Class<? extends Throwable> type) {
+        assertThatThrownBy(() -> save.get(1, TimeUnit.MINUTES))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(type);
     }
 
     // ---- fixtures

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
 import org.jooq.Configuration;
 import org.jooq.ExecuteListener;
@@ -27,10 +28,29 @@ import org.jooq.impl.DefaultConfiguration;
 import org.jooq.impl.DefaultConnectionProvider;
 
 /**
- * A {@link ResponseStore} in a SQL database through jOOQ: a SQLite file by default (WAL journal, 5 s busy
- * timeout, foreign keys on), or a {@link DataSource} with its {@link SQLDialect}, so the same store runs on
- * PostgreSQL when one machine is no longer enough: many gateway instances, each with its own store, sharing one
- * database. It creates and migrates its schema when built. Close it to release its connections.
+ * A {@link ResponseStore} in a SQL database through jOOQ: a SQLite file by default (WAL journal, {@code
+ * synchronous=NORMAL}, 5 s busy timeout, foreign keys on), or a {@link DataSource} with its {@link SQLDialect}, so
+ * the same store runs on PostgreSQL when one machine is no longer enough: many gateway instances, each with its own
+ * store, sharing one database. It creates and migrates its schema when built. Close it to commit what is queued and
+ * release its connections.
+ *
+ * <p><b>Writes</b> go through one writer thread per store, which commits every save queued at that moment (up to
+ * 256) in one transaction (group commit) with statements prepared once; an idle writer commits a lone save at
+ * once. {@link #saveAsync} only queues: its future completes, on the writer thread, once the transaction holding
+ * the save has committed, and fails alone when that save fails (an id already stored or continued), or with the
+ * whole batch when the commit fails. The queue is bounded ({@link Builder#saveQueueCapacity}): a full queue fails
+ * {@code saveAsync} at once with a 503 {@link dev.orsgateway.core.OrsException} carrying {@code Retry-After},
+ * while {@link #save} waits for room. {@link #delete} runs on the caller's thread.
+ *
+ * <p><b>Durability.</b> A save is durable when its future completes (or {@link #save} returns): committed, so it
+ * survives the process dying. On a SQLite file of this store (WAL, {@code synchronous=NORMAL}) a commit is not
+ * synced to disk; an OS crash or power loss may lose the commits since the last checkpoint, never part of one.
+ * On a {@link DataSource}, durability is the database's (on PostgreSQL, its {@code synchronous_commit}). Saves
+ * still queued when the JVM exits without {@link #close} are lost: the writer thread is a daemon.
+ *
+ * <p><b>Reads</b> never wait for the writer: on a SQLite file they run on their own connections, which in WAL mode
+ * read the last commit while a write transaction is open (an in-memory database has one connection, so there they
+ * do wait); on PostgreSQL, MVCC gives the same.
  *
  * <pre>{@code
  * try (SqliteResponseStore store = SqliteResponseStore.open(Path.of("data/ors.db"))) { ... }
@@ -41,9 +61,9 @@ public final class SqliteResponseStore implements ResponseStore, AutoCloseable {
     private final Database database;
     private final JooqResponseStore store;
 
-    private SqliteResponseStore(Database database) {
+    private SqliteResponseStore(Database database, int saveQueueCapacity) {
         this.database = database;
-        this.store = new JooqResponseStore(database);
+        this.store = new JooqResponseStore(database, saveQueueCapacity);
     }
 
     /** A store in the SQLite file {@code file}, created with its parent directories if missing. */
@@ -59,11 +79,34 @@ public final class SqliteResponseStore implements ResponseStore, AutoCloseable {
     /**
      * {@inheritDoc}
      *
-     * <p>One transaction: the response row and all its items.
+     * <p>Queues the save for the writer thread and waits for its commit (and, while the queue is full, for room).
      */
     @Override
     public void save(StoredResponse response) {
         store.save(response);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Checks the response and turns it into JSON on the calling thread, then queues it for the writer thread.
+     * The future completes on the writer thread after the commit, so chain slow work to it with an executor. It
+     * fails at once with a 503 {@link dev.orsgateway.core.OrsException} (with {@code Retry-After}) when the queue
+     * is full, and with {@link IllegalStateException} when the store is closed.
+     */
+    @Override
+    public CompletableFuture<Void> saveAsync(StoredResponse response) {
+        return store.saveAsync(response);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One query, whatever the depth of the chain.
+     */
+    @Override
+    public Optional<Continuation> continuation(String id) {
+        return store.continuation(id);
     }
 
     @Override
@@ -92,12 +135,17 @@ public final class SqliteResponseStore implements ResponseStore, AutoCloseable {
     }
 
     /**
-     * Waits for a running write and closes the store's own connections (not a user's {@link DataSource}). Later
-     * calls fail with {@link IllegalStateException}. Closing twice does nothing.
+     * Refuses new saves, commits the queued ones and stops the writer thread, then waits for a running write and
+     * closes the store's own connections (not a user's {@link DataSource}). Later calls fail with {@link
+     * IllegalStateException}. Closing twice does nothing.
      */
     @Override
     public void close() {
-        database.close();
+        try {
+            store.close();
+        } finally {
+            database.close();
+        }
     }
 
     /** Configures a {@link SqliteResponseStore}. The last of {@code file}, {@code jdbcUrl}, {@code dataSource} wins. */
@@ -108,6 +156,7 @@ public final class SqliteResponseStore implements ResponseStore, AutoCloseable {
         private SQLDialect dialect;
         private Duration busyTimeout = Duration.ofSeconds(5);
         private int readConnections = 4;
+        private int saveQueueCapacity = 4096;
         private final List<ExecuteListener> listeners = new ArrayList<>();
 
         private Builder() {}
@@ -136,7 +185,8 @@ public final class SqliteResponseStore implements ResponseStore, AutoCloseable {
         /**
          * Keeps the data in the database behind {@code dataSource}, spoken to in {@code dialect}: {@link
          * SQLDialect#POSTGRES} or {@link SQLDialect#SQLITE}, the two the store is tested on. The store borrows a
-         * connection per call and never closes the data source; pooling, and on SQLite WAL and the busy timeout,
+         * connection per read or delete, its writer thread keeps one while the store is open (given back when a
+         * commit fails, and at close), and it never closes the data source; pooling, and on SQLite WAL and the busy timeout,
          * are its configuration. On SQLite, writes from this store are serialized.
          *
          * <p>On PostgreSQL, give it a pool (opening a connection per call costs more than the call), and tables
@@ -170,7 +220,19 @@ public final class SqliteResponseStore implements ResponseStore, AutoCloseable {
             return this;
         }
 
-        // For tests: observes every statement the store executes.
+        /**
+         * The most saves queued for the writer thread; default 4096. Past it {@link #saveAsync} fails at once (a
+         * 503 with {@code Retry-After}) and {@link #save} waits.
+         */
+        public Builder saveQueueCapacity(int saveQueueCapacity) {
+            if (saveQueueCapacity < 1) {
+                throw new IllegalArgumentException("saveQueueCapacity must be at least 1, was " + saveQueueCapacity);
+            }
+            this.saveQueueCapacity = saveQueueCapacity;
+            return this;
+        }
+
+        // For tests: observes every statement the store executes through jOOQ (all but the writer's prepared ones).
         Builder executeListener(ExecuteListener listener) {
             listeners.add(listener);
             return this;
@@ -218,10 +280,10 @@ public final class SqliteResponseStore implements ResponseStore, AutoCloseable {
             return absolute;
         }
 
-        private static SqliteResponseStore migrated(Database database) {
+        private SqliteResponseStore migrated(Database database) {
             try {
                 database.write(SchemaMigrations::migrate);
-                return new SqliteResponseStore(database);
+                return new SqliteResponseStore(database, saveQueueCapacity);
             } catch (RuntimeException e) {
                 database.close();
                 throw e;

@@ -15,12 +15,14 @@ import dev.orsgateway.store.sqlite.internal.Schema.SchemaVersion;
 import dev.orsgateway.store.sqlite.internal.SchemaMigrations;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -31,6 +33,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.ExecuteContext;
@@ -172,31 +175,51 @@ class PostgresResponseStoreTest extends ResponseStoreContract {
     }
 
     @Test
-    void anIdSavedByTheOtherInstanceAfterTheExistenceCheckIsAnIllegalStateNotADataAccessException() {
-        // Deterministic version of the race: the other instance commits the same id between this instance's
-        // "is it stored?" query and its insert, so only the primary key can refuse the insert.
-        AtomicBoolean interfered = new AtomicBoolean();
-        try (SqliteResponseStore other = open(schema);
-                SqliteResponseStore interrupted = SqliteResponseStore.builder()
-                        .dataSource(dataSource(schema), SQLDialect.POSTGRES)
-                        .executeListener(new ExecuteListener() {
-                            private static final long serialVersionUID = 1L;
+    void anIdSavedByTheOtherInstanceAfterTheExistenceCheckIsAnIllegalStateNotADataAccessException() throws Exception {
+        // Deterministic version of the race: another instance's transaction has inserted the same id but not yet
+        // committed, so this store's "is it stored?" check sees nothing and its insert waits on the primary key;
+        // the other commits, and only the primary key can refuse the insert. A save queued beside it commits.
+        PGSimpleDataSource other = (PGSimpleDataSource) postgres.getDatabase("postgres", "postgres", timeouts());
+        other.setCurrentSchema(schema);
+        try (Connection otherInstance = other.getConnection()) {
+            otherInstance.setAutoCommit(false);
+            DSL.using(otherInstance, SQLDialect.POSTGRES)
+                    .insertInto(
+                            Responses.TABLE,
+                            Responses.ID,
+                            Responses.OWNER,
+                            Responses.CREATED_AT,
+                            Responses.RESPONSE_JSON)
+                    .values(
+                            "resp_1",
+                            "owner-other",
+                            0L,
+                            OrsJson.write(chainLink("resp_1", null, "other").response()))
+                    .execute();
 
-                            @Override
-                            public void executeEnd(ExecuteContext ctx) {
-                                if (ctx.sql().startsWith("select exists") && interfered.compareAndSet(false, true)) {
-                                    other.save(chainLink("resp_1", null, "other"));
-                                }
-                            }
-                        })
-                        .build()) {
-            assertThatThrownBy(() -> interrupted.save(chainLink("resp_1", null, "mine")))
-                    .isInstanceOf(IllegalStateException.class)
+            CompletableFuture<Void> mine = store.saveAsync(chainLink("resp_1", null, "mine"));
+            CompletableFuture<Void> beside = store.saveAsync(chainLink("resp_2", null, "beside"));
+            awaitABackendWaitingOnALock();
+            otherInstance.commit();
+
+            assertThatThrownBy(mine::join)
+                    .hasCauseInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("already stored");
-            assertThat(interfered).isTrue();
+            beside.join();
+        }
+        assertThat(store.find("resp_1").orElseThrow().owner()).isEqualTo("owner-other");
+        assertThat(ids(store.replay("resp_2").orElseThrow())).containsExactly("beside_in", "beside_out");
+    }
 
-            assertThat(interrupted.find("resp_1").orElseThrow().owner()).isEqualTo("owner-other");
-            assertThat(ids(interrupted.replay("resp_1").orElseThrow())).containsExactly("other_in", "other_out");
+    private static void awaitABackendWaitingOnALock() {
+        DSLContext admin = DSL.using(postgres.getPostgresDatabase(), SQLDialect.POSTGRES);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (admin.fetchCount(
+                        DSL.table(name("pg_stat_activity")),
+                        DSL.field(name("wait_event_type")).eq("Lock"))
+                == 0) {
+            assertThat(System.nanoTime()).as("a backend waits on a lock").isLessThan(deadline);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.orsgateway.store.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.spi.PageRequest;
 import dev.orsgateway.core.spi.ResponseStore;
 import dev.orsgateway.core.spi.ResponseStore.BrokenChainException;
@@ -15,8 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -27,6 +30,7 @@ import org.jooq.DSLContext;
 import org.jooq.ExecuteContext;
 import org.jooq.ExecuteListener;
 import org.jooq.SQLDialect;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -244,6 +248,133 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
 
         assertThatThrownBy(() -> sqlite.find("resp_1")).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> sqlite.save(chainLink("resp_1", null, "a"))).isInstanceOf(IllegalStateException.class);
+    }
+
+    // ---- the writer thread
+
+    @Test
+    void savesQueuedWhenTheStoreClosesAreInTheFile() throws Exception {
+        List<CompletableFuture<Void>> saves = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            saves.add(store.saveAsync(chainLink("resp_" + i, i == 0 ? null : "resp_" + (i - 1), "r" + i)));
+        }
+        ((SqliteResponseStore) store).close();
+
+        assertThat(saves).allSatisfy(save -> assertThat(save).isCompleted());
+        try (SqliteResponseStore reopened = SqliteResponseStore.open(file())) {
+            assertThat(reopened.continuation("resp_499").orElseThrow().items()).hasSize(1000);
+        }
+    }
+
+    @Test
+    void readsDoNotWaitForAnOpenWriteTransaction() throws Exception {
+        ((SqliteResponseStore) store).close();
+        store = SqliteResponseStore.builder()
+                .file(file())
+                .busyTimeout(Duration.ofMinutes(1))
+                .build();
+        store.save(chainLink("resp_1", null, "a"));
+        try (Connection otherProcess = DriverManager.getConnection(jdbcUrl())) {
+            // Another writer holds SQLite's write lock with uncommitted rows; the store's writer waits for it.
+            otherProcess.createStatement().execute("begin immediate");
+            otherProcess.createStatement().execute("delete from items");
+            CompletableFuture<Void> queued = store.saveAsync(chainLink("resp_2", "resp_1", "b"));
+
+            assertThat(ids(store.find("resp_1").orElseThrow().inputItems())).containsExactly("a_in");
+            assertThat(store.replay("resp_1").orElseThrow()).hasSize(2);
+            assertThat(store.continuation("resp_1").orElseThrow().items()).hasSize(2);
+            assertThat(store.inputItems("resp_1", PageRequest.DEFAULT)
+                            .orElseThrow()
+                            .data())
+                    .hasSize(1);
+            assertThat(store.find("resp_2")).isEmpty();
+
+            otherProcess.createStatement().execute("rollback");
+            queued.get(1, TimeUnit.MINUTES);
+        }
+        assertThat(ids(store.replay("resp_2").orElseThrow())).containsExactly("a_in", "a_out", "b_in", "b_out");
+    }
+
+    @Test
+    void aFullQueueRefusesAnAsyncSaveAtOnceWithA503AndRetryAfter() throws Exception {
+        int capacity = 4;
+        try (SqliteResponseStore small = SqliteResponseStore.builder()
+                        .file(dir.resolve("small.db"))
+                        .saveQueueCapacity(capacity)
+                        .busyTimeout(Duration.ofMinutes(1))
+                        .build();
+                Connection otherProcess = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("small.db"))) {
+            otherProcess.createStatement().execute("begin immediate");
+            // The writer holds at most one batch while it waits for the lock, so the queue fills within
+            // capacity + the largest batch + 1 saves.
+            List<CompletableFuture<Void>> accepted = new ArrayList<>();
+            CompletableFuture<Void> refused = null;
+            for (int i = 0; i < capacity + 256 + 1 && refused == null; i++) {
+                CompletableFuture<Void> save = small.saveAsync(chainLink("resp_" + i, null, "r" + i));
+                if (save.isCompletedExceptionally()) {
+                    refused = save;
+                } else {
+                    accepted.add(save);
+                }
+            }
+
+            assertThat(refused).as("a save refused").isNotNull();
+            assertThatThrownBy(refused::join).cause().isInstanceOfSatisfying(OrsException.class, e -> {
+                assertThat(e.httpStatus()).isEqualTo(503);
+                assertThat(e.error().code()).isEqualTo("store_overloaded");
+                assertThat(e.retryAfter()).contains(Duration.ofSeconds(1));
+            });
+            otherProcess.createStatement().execute("rollback");
+            for (CompletableFuture<Void> save : accepted) {
+                save.get(1, TimeUnit.MINUTES);
+            }
+            assertThat(small.find("resp_0")).isPresent();
+        }
+    }
+
+    @Test
+    void aTransactionThatCannotStartFailsEveryFutureOfItsBatchAndTheWriterRecovers() throws Exception {
+        try (SqliteResponseStore impatient = SqliteResponseStore.builder()
+                        .file(dir.resolve("impatient.db"))
+                        .busyTimeout(Duration.ZERO)
+                        .build();
+                Connection otherProcess = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("impatient.db"))) {
+            otherProcess.createStatement().execute("begin immediate");
+            List<CompletableFuture<Void>> saves = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                saves.add(impatient.saveAsync(chainLink("resp_" + i, null, "r" + i)));
+            }
+            for (CompletableFuture<Void> save : saves) {
+                assertThatThrownBy(() -> save.get(1, TimeUnit.MINUTES)).cause().isInstanceOf(DataAccessException.class);
+            }
+            otherProcess.createStatement().execute("rollback");
+
+            impatient.save(chainLink("resp_after", null, "after"));
+            assertThat(impatient.find("resp_after")).isPresent();
+            for (int i = 0; i < 10; i++) {
+                assertThat(impatient.find("resp_" + i)).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void continuationOfAChainOfDepth100IsOneQuery() {
+        List<String> statements = new CopyOnWriteArrayList<>();
+        try (SqliteResponseStore counted = SqliteResponseStore.builder()
+                .file(dir.resolve("counted.db"))
+                .executeListener(recording(statements))
+                .build()) {
+            saveChain(counted, 100);
+            counted.delete("resp_37");
+            statements.clear();
+
+            assertThat(counted.continuation("resp_36").orElseThrow().items()).hasSize(74);
+            assertThat(counted.continuation("resp_99").orElseThrow().missingAncestorId())
+                    .isEqualTo("resp_37");
+
+            assertThat(statements).as("statements run by two continuations").hasSize(2);
+            assertThat(statements.get(0)).startsWith("with recursive");
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.orsgateway.store.sqlite.internal;
 import static org.jooq.impl.DSL.inline;
 import static org.jooq.impl.DSL.name;
 
+import java.sql.Connection;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -77,6 +78,30 @@ public final class Database implements AutoCloseable {
     public <T> T write(Function<DSLContext, T> work) {
         return locked(
                 writeLock != null, () -> DSL.using(writeConfiguration).transactionResult(tx -> work.apply(tx.dsl())));
+    }
+
+    /** The dialect the database is spoken to in. */
+    public SQLDialect dialect() {
+        return writeConfiguration.dialect();
+    }
+
+    /**
+     * Borrows the connection writes go through, for {@link SaveWriter} to keep across its transactions (and its
+     * prepared statements with it). On a SQLite file it is the one writer connection, used only under the write
+     * lock ({@link #withWriteLock}); on a data source it is a connection of its own.
+     */
+    public Connection acquireWriteConnection() {
+        return writeConfiguration.connectionProvider().acquire();
+    }
+
+    /** Gives back a connection of {@link #acquireWriteConnection()}. */
+    public void releaseWriteConnection(Connection connection) {
+        writeConfiguration.connectionProvider().release(connection);
+    }
+
+    /** Runs {@code work} serialized with {@link #write} where writes are serialized (SQLite). */
+    public <T> T withWriteLock(Supplier<T> work) {
+        return locked(writeLock != null, work);
     }
 
     private <T> T locked(boolean lock, Supplier<T> work) {

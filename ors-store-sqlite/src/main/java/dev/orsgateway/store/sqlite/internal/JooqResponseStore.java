@@ -26,7 +26,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import org.jooq.BatchBindStep;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.jooq.CommonTableExpression;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -34,10 +35,10 @@ import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Record2;
 import org.jooq.Record3;
+import org.jooq.Record4;
+import org.jooq.Record5;
 import org.jooq.ResultQuery;
 import org.jooq.Table;
-import org.jooq.exception.DataAccessException;
-import org.jooq.exception.SQLStateClass;
 import org.jooq.impl.SQLDataType;
 
 /**
@@ -52,93 +53,104 @@ public final class JooqResponseStore implements ResponseStore {
     private static final Field<String> CHAIN_PREVIOUS = field(name("chain", "previous_id"), SQLDataType.VARCHAR);
     private static final Field<Integer> CHAIN_DEPTH = field(name("chain", "depth"), SQLDataType.INTEGER);
 
-    private final Database database;
+    private static final Field<String> CHAIN_HEAD_OWNER = field(name("chain", "head_owner"), SQLDataType.VARCHAR);
+    private static final Field<String> CHAIN_HEAD_STATUS = field(name("chain", "head_status"), SQLDataType.VARCHAR);
 
-    /** A store over {@code database}, whose schema is migrated. */
-    public JooqResponseStore(Database database) {
+    private final Database database;
+    private final SaveWriter writer;
+
+    /**
+     * A store over {@code database}, whose schema is migrated; its writer thread starts now, with room for {@code
+     * saveQueueCapacity} queued saves.
+     */
+    public JooqResponseStore(Database database, int saveQueueCapacity) {
         this.database = database;
+        this.writer = new SaveWriter(database, saveQueueCapacity);
+    }
+
+    /** Commits the queued saves, then stops the writer thread (the database stays open). */
+    public void close() {
+        writer.close();
     }
 
     @Override
     public void save(StoredResponse stored) {
-        Response response = stored.response();
-        String id = response.id();
-        if (id == null) {
-            throw new IllegalArgumentException("the response has no id");
-        }
-        if (id.equals(response.previousResponseId())) {
-            throw new IllegalArgumentException("response " + id + " continues itself");
-        }
-        List<Item> inputs = stored.inputItems();
-        for (int i = 0; i < inputs.size(); i++) {
-            if (inputs.get(i).id() == null) {
-                throw new IllegalArgumentException("input item " + i + " of response " + id + " has no id");
+        CompletableFuture<Void> saved = writer.submit(PreparedSave.of(stored), true);
+        try {
+            saved.join();
+        } catch (CompletionException e) {
+            // The writer's exception, as the SPI documents it (IllegalStateException, DataAccessException, ...).
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
             }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
         }
-        // Serialize before the transaction, so the write lock is held only for the database work.
-        String responseJson =
-                OrsJson.write(response.toBuilder().output(List.of()).build());
-        List<String> inputJson = inputs.stream().map(OrsJson::write).toList();
-        List<String> outputJson = response.output().stream().map(OrsJson::write).toList();
+    }
 
-        database.write(tx -> {
-            if (tx.fetchExists(Responses.TABLE, Responses.ID.eq(id))) {
-                throw new IllegalStateException("response " + id + " is already stored");
+    @Override
+    public CompletableFuture<Void> saveAsync(StoredResponse stored) {
+        PreparedSave save;
+        try {
+            save = PreparedSave.of(stored);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return writer.submit(save, false);
+    }
+
+    @Override
+    public Optional<Continuation> continuation(String id) {
+        List<Record4<String, String, String, String>> rows =
+                database.read(tx -> continuationQuery(tx, id).fetch());
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        // Every row carries the head's owner and status; rows come oldest response first, as in replay.
+        String owner = rows.get(0).value3();
+        String status = rows.get(0).value4();
+        String missing = rows.get(0).value1();
+        if (missing != null) {
+            return Optional.of(new Continuation(owner, status, List.of(), missing));
+        }
+        List<Item> items = new ArrayList<>(rows.size());
+        for (Record4<String, String, String, String> row : rows) {
+            if (row.value2() != null) {
+                items.add(read(row.value2(), Item.class));
             }
-            if (tx.fetchExists(Responses.TABLE, Responses.PREVIOUS_RESPONSE_ID.eq(id))) {
-                throw new IllegalStateException("stored responses continue " + id + "; it cannot be saved again");
-            }
-            try {
-                tx.insertInto(
-                                Responses.TABLE,
-                                Responses.ID,
-                                Responses.PREVIOUS_RESPONSE_ID,
-                                Responses.OWNER,
-                                Responses.STATUS,
-                                Responses.MODEL,
-                                Responses.CREATED_AT,
-                                Responses.RESPONSE_JSON)
-                        .values(
-                                id,
-                                response.previousResponseId(),
-                                stored.owner(),
-                                response.status(),
-                                response.model(),
-                                response.createdAt(),
-                                responseJson)
-                        .execute();
-            } catch (DataAccessException e) {
-                // Another gateway instance on a shared database (PostgreSQL) may insert the same id between the
-                // check above and this insert. The primary key is the only constraint this insert can break: every
-                // other column is nullable or always set (Schema.Responses).
-                if (e.sqlStateClass() == SQLStateClass.C23_INTEGRITY_CONSTRAINT_VIOLATION) {
-                    throw new IllegalStateException("response " + id + " is already stored", e);
-                }
-                throw e;
-            }
-            if (!inputs.isEmpty() || !outputJson.isEmpty()) {
-                BatchBindStep batch = tx.batch(tx.insertInto(
-                                Items.TABLE,
-                                Items.RESPONSE_ID,
-                                Items.KIND,
-                                Items.POSITION,
-                                Items.ITEM_ID,
-                                Items.ITEM_TYPE,
-                                Items.ITEM_JSON)
-                        .values((String) null, null, null, null, null, null));
-                for (int i = 0; i < inputs.size(); i++) {
-                    Item item = inputs.get(i);
-                    batch.bind(id, Items.INPUT, i, item.id(), item.type(), inputJson.get(i));
-                }
-                List<Item> outputs = response.output();
-                for (int i = 0; i < outputs.size(); i++) {
-                    Item item = outputs.get(i);
-                    batch.bind(id, Items.OUTPUT, i, item.id(), item.type(), outputJson.get(i));
-                }
-                batch.execute();
-            }
-            return null;
-        });
+        }
+        return Optional.of(new Continuation(owner, status, items, null));
+    }
+
+    /**
+     * The one continuation query: {@link #replayQuery}'s walk, each row also carrying the owner and status of
+     * response {@code id} (the head), which the walk passes down from its first step. Each row is the previous id
+     * of its response, one item's JSON, the head's owner and the head's status.
+     */
+    public static ResultQuery<Record4<String, String, String, String>> continuationQuery(DSLContext dsl, String id) {
+        CommonTableExpression<Record5<String, String, Integer, String, String>> chain = name("chain")
+                .fields("id", "previous_id", "depth", "head_owner", "head_status")
+                .as(select(Responses.ID, Responses.PREVIOUS_RESPONSE_ID, inline(0), Responses.OWNER, Responses.STATUS)
+                        .from(Responses.TABLE)
+                        .where(Responses.ID.eq(id))
+                        .unionAll(select(
+                                        Responses.ID,
+                                        Responses.PREVIOUS_RESPONSE_ID,
+                                        CHAIN_DEPTH.plus(inline(1)),
+                                        CHAIN_HEAD_OWNER,
+                                        CHAIN_HEAD_STATUS)
+                                .from(CHAIN)
+                                .join(Responses.TABLE)
+                                .on(Responses.ID.eq(CHAIN_PREVIOUS))));
+        return dsl.withRecursive(chain)
+                .select(CHAIN_PREVIOUS, Items.ITEM_JSON, CHAIN_HEAD_OWNER, CHAIN_HEAD_STATUS)
+                .from(CHAIN)
+                .leftJoin(Items.TABLE)
+                .on(Items.RESPONSE_ID.eq(CHAIN_ID))
+                // 'input' sorts before 'output' (Schema.Items.INPUT).
+                .orderBy(CHAIN_DEPTH.desc(), Items.KIND.asc(), Items.POSITION.asc());
     }
 
     @Override
