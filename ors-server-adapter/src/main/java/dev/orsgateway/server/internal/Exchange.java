@@ -76,6 +76,7 @@ public final class Exchange implements WriteListener, AsyncListener {
     private final AtomicReference<Abort> abortCause = new AtomicReference<>();
     private final AtomicBoolean terminated = new AtomicBoolean();
     private volatile boolean inFlight;
+    private volatile boolean completionHeld;
     private volatile long lastActivityNanos = System.nanoTime();
 
     // Drain loop only.
@@ -83,6 +84,7 @@ public final class Exchange implements WriteListener, AsyncListener {
     private Chunk current;
     private Step step;
     private boolean headWritten;
+    private boolean lastWritten;
     private boolean aborted;
 
     private Exchange(AsyncContext async, HttpServletResponse response, ServletOutputStream out, RequestLog log) {
@@ -115,6 +117,20 @@ public final class Exchange implements WriteListener, AsyncListener {
      */
     public void send(Head head, byte[] bytes, Runnable afterFlush, boolean last) {
         chunks.add(new Chunk(head, bytes, afterFlush, last));
+        drain();
+    }
+
+    /**
+     * Keeps the last chunk from completing the exchange until {@link #releaseCompletion}: the answer is written and
+     * flushed, but the container does not close the connection yet (while the rest of a refused body is read).
+     */
+    public void holdCompletion() {
+        completionHeld = true;
+    }
+
+    /** Lets the exchange complete once its last chunk is out; see {@link #holdCompletion}. */
+    public void releaseCompletion() {
+        completionHeld = false;
         drain();
     }
 
@@ -217,6 +233,12 @@ public final class Exchange implements WriteListener, AsyncListener {
             doAbort(abortCause.get());
             return;
         }
+        if (lastWritten) {
+            if (!completionHeld) {
+                finish();
+            }
+            return;
+        }
         String operation = "isReady";
         try {
             while (true) {
@@ -241,7 +263,7 @@ public final class Exchange implements WriteListener, AsyncListener {
                         operation = "write";
                         out.write(current.bytes());
                         lastActivityNanos = System.nanoTime();
-                        if (current.last()) {
+                        if (current.last() && !completionHeld) {
                             step = Step.FLUSHED; // completing the context flushes the rest
                         } else {
                             step = Step.FLUSH;
@@ -257,7 +279,12 @@ public final class Exchange implements WriteListener, AsyncListener {
                         current = null;
                         lastActivityNanos = System.nanoTime();
                         if (done.last()) {
-                            finish();
+                            if (completionHeld) {
+                                lastWritten = true; // releaseCompletion finishes
+                                inFlight = false;
+                            } else {
+                                finish();
+                            }
                             return;
                         }
                         if (done.afterFlush() != null) {
