@@ -41,12 +41,15 @@ import org.slf4j.LoggerFactory;
  * that goes with it: 400 for a request that is malformed or invalid ({@code param} names the JSON path of the
  * offending value), 401 without a valid API key (when keys are configured), 404 for an unknown id or path, 405 (with
  * {@code Allow}) for a wrong method, 413 for a body over the limit, 415 for a body that is not JSON, the upstream's
- * status when it fails before the first output (a 429 stays a 429), and 500 for anything unexpected (logged with its
+ * status when it fails before the first output (a 429 stays a 429; an error that says when to retry carries
+ * {@code Retry-After}, in seconds), and 500 for anything unexpected (logged with its
  * stack trace; the client sees a generic message).
  *
  * <p>Requests are asynchronous and non-blocking both ways: the body is read with a {@code ReadListener} (up to the
- * configured limit) and events are written with a {@code WriteListener}, one at a time, the next requested from the
- * gateway only once the previous one is out. No thread is held per open stream, and a slow client slows its
+ * configured limit; the rest of a larger body is read and dropped, within a bound, so that the client gets its 413)
+ * and events are written with a {@code WriteListener}: at most a small window of events is requested from the
+ * gateway ahead of what has been written, events that are ready together are written and flushed at once, and more
+ * are requested only once the output is ready again. No thread is held per open stream, and a slow client slows its
  * upstream down. A client that disconnects cancels its upstream call; it is noticed at the next write, which the
  * keep-alive comments ({@link OrsServletConfig.Builder#keepAliveInterval}) guarantee.
  */

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -268,6 +273,53 @@ class MalformedRequestTest {
         assertThat(f.store.saves.get()).as("nothing was stored").isZero();
         OrsServletTest.assertNotFound(f.get("/responses/resp_1"));
     }
+
+    /**
+     * A client that writes a body far over the limit (and over the socket buffers) before it reads anything still gets
+     * its 413: the servlet reads and discards the body instead of closing on unread bytes, which resets the
+     * connection and loses the answer.
+     */
+    @ParameterizedTest(name = "{0}, chunked: {1}")
+    @CsvSource({"TOMCAT, false", "TOMCAT, true", "JETTY, false", "JETTY, true"})
+    void aBodyFarOverTheLimitIsReadToItsEndAndAnswered413(ServletContainer container, boolean chunked)
+            throws Exception {
+        Fixture f = fixture(container);
+        int size = 40 * 1024 * 1024;
+        byte[] block = new byte[64 * 1024];
+        Arrays.fill(block, (byte) 'x');
+
+        try (Socket socket = new Socket()) {
+            socket.setSoTimeout((int) Fixture.TIMEOUT.toMillis());
+            socket.connect(new InetSocketAddress("127.0.0.1", f.base.getPort()), (int) Fixture.TIMEOUT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            String head = "POST " + f.base.getPath() + "/responses HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\n"
+                    + (chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + size + "\r\n")
+                    + "\r\n";
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            for (int written = 0; written < size; written += block.length) {
+                if (chunked) {
+                    out.write((Integer.toHexString(block.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                }
+                out.write(block);
+                if (chunked) {
+                    out.write(CRLF);
+                }
+            }
+            if (chunked) {
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            out.flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(answer).startsWith("HTTP/1.1 413 ");
+            JsonNode body = Sse.parse(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+            assertThat(body.at("/error/code").asText()).isEqualTo("request_too_large");
+        }
+        assertThat(f.upstream.requestCount()).isZero();
+    }
+
+    private static final byte[] CRLF = {'\r', '\n'};
 
     private static HttpRequest request(Fixture f, Case c) {
         HttpRequest.Builder builder = f.request(c.path());

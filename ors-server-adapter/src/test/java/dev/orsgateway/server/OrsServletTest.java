@@ -207,6 +207,25 @@ class OrsServletTest {
 
     @ParameterizedTest
     @EnumSource(ServletContainer.class)
+    void anErrorThatSaysWhenToRetryCarriesRetryAfter(ServletContainer container) throws Exception {
+        try (Fixture f = Fixture.start(container)) {
+            OrsException busy = OrsException.tooManyRequests("too_many_streams", "Busy.", Duration.ofMillis(1500));
+            f.upstream.enqueueFailure(busy);
+            f.upstream.enqueueFailure(busy);
+
+            Fixture.Reply streamed = f.postJson(create("hi", true));
+            Fixture.Reply json = f.postJson(create("hi", false));
+
+            for (Fixture.Reply reply : List.of(streamed, json)) {
+                assertErrorShape(reply, 429);
+                assertThat(reply.json().at("/error/code").asText()).isEqualTo("too_many_streams");
+                assertThat(reply.header("Retry-After")).as(reply.toString()).hasValue("2");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServletContainer.class)
     void anUpstreamFailureAfterOutputEndsTheStreamWithErrorAndFailed(ServletContainer container) throws Exception {
         try (Fixture f = Fixture.start(container)) {
             f.upstream.enqueueFailureAfter(

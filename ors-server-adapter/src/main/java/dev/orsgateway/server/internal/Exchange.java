@@ -1,5 +1,6 @@
 package dev.orsgateway.server.internal;
 
+import dev.orsgateway.core.json.SseEncoder;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -21,14 +22,17 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Everything that touches the output stream, the {@link AsyncContext} or the upstream's subscription happens in
  * {@link #drain()}, which never runs on two threads at once (a work-in-progress counter: a call that arrives while
- * another thread drains makes that thread go round once more). Any thread may {@link #send} a chunk, {@link #execute}
- * a task or {@link #abort}; the container's callbacks ({@link #onWritePossible}, the {@link AsyncListener} methods)
+ * another thread drains makes that thread go round once more). Any thread may {@link #send} an answer, {@link
+ * #signal} the source, {@link #execute} a task or {@link #abort}; the container's callbacks ({@link #onWritePossible}, the {@link AsyncListener} methods)
  * only signal and drain.
  *
- * <p>A chunk is written and flushed as one buffer, each step only when {@link ServletOutputStream#isReady()} says so;
- * when it says no, the drain returns and the container calls {@link #onWritePossible} later. So no thread waits on a
- * slow client, and the chunk's {@code afterFlush} (the next {@code request(1)}) runs only once the chunk is out: the
- * client's pace is the upstream's pace. The last chunk completes the {@link AsyncContext}.
+ * <p>The output is either one whole answer ({@link #send}: JSON) or a {@link Source} ({@link #stream}: an event
+ * stream), which the drain loop asks, whenever nothing is being written, for everything it has ready, encoded into one
+ * reused buffer. Each buffer is written and flushed once, each step only when {@link ServletOutputStream#isReady()}
+ * says so; when it says no, the drain returns and the container calls {@link #onWritePossible} later. So no thread
+ * waits on a slow client, and {@link Source#written()} (which asks the upstream for more) runs only once the buffer is
+ * out and the output is ready again: the client's pace is the upstream's pace. The last write completes the {@link
+ * AsyncContext}.
  *
  * <p>The abort path: an {@link IOException} or {@link RuntimeException} from the output stream, {@link
  * WriteListener#onError}, {@link AsyncListener#onError}, {@link AsyncListener#onTimeout}, an {@link
@@ -54,7 +58,23 @@ public final class Exchange implements WriteListener, AsyncListener {
         }
     }
 
-    private record Chunk(Head head, byte[] bytes, Runnable afterFlush, boolean last) {}
+    /**
+     * What an event stream's output comes from; called in the drain loop only, so never concurrently. A source signals
+     * that it has something with {@link Exchange#signal()}.
+     */
+    public interface Source {
+        /**
+         * Appends to {@code encoder} what is ready to be sent (possibly nothing); returns whether that is the end of
+         * the answer. Called only when everything filled before has been written.
+         */
+        boolean fill(SseEncoder encoder);
+
+        /** What the last {@link #fill} appended is written and flushed, and the output is ready for more. */
+        void written();
+    }
+
+    /** A whole answer. */
+    private record Chunk(Head head, byte[] bytes) {}
 
     /** Why the exchange is aborted: the first signal, and where it came from. */
     private record Abort(String source, Throwable cause) {}
@@ -71,18 +91,26 @@ public final class Exchange implements WriteListener, AsyncListener {
     private final RequestLog log;
 
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Chunk> chunks = new ConcurrentLinkedQueue<>();
+    private final AtomicReference<Chunk> answer = new AtomicReference<>();
     private final AtomicInteger wip = new AtomicInteger();
     private final AtomicReference<Abort> abortCause = new AtomicReference<>();
     private final AtomicBoolean terminated = new AtomicBoolean();
     private volatile boolean inFlight;
+    private volatile boolean completionHeld;
     private volatile long lastActivityNanos = System.nanoTime();
+
+    private volatile Source source;
+    private volatile Head sourceHead;
 
     // Drain loop only.
     private final List<Runnable> abortHooks = new ArrayList<>();
+    private SseEncoder encoder;
+    private boolean sourceInFlight;
+    private boolean sourceLast;
     private Chunk current;
     private Step step;
     private boolean headWritten;
+    private boolean lastWritten;
     private boolean aborted;
 
     private Exchange(AsyncContext async, HttpServletResponse response, ServletOutputStream out, RequestLog log) {
@@ -109,12 +137,40 @@ public final class Exchange implements WriteListener, AsyncListener {
     // ---- signals, from any thread
 
     /**
-     * Queues a chunk: {@code bytes} written and flushed as one buffer, after the chunks queued before it. The first
-     * chunk's {@code head} sets the status and headers (and, when it is also the last, the content length).
-     * {@code afterFlush} runs in the drain loop once the chunk is out; the {@code last} chunk completes the exchange.
+     * Sends the whole answer, {@code head} and {@code bytes} (with their content length), then completes the
+     * exchange; it goes before anything the {@link Source} still has. Only the first answer sent counts.
      */
-    public void send(Head head, byte[] bytes, Runnable afterFlush, boolean last) {
-        chunks.add(new Chunk(head, bytes, afterFlush, last));
+    public void send(Head head, byte[] bytes) {
+        answer.compareAndSet(null, new Chunk(head, bytes));
+        drain();
+    }
+
+    /**
+     * Keeps the last chunk from completing the exchange until {@link #releaseCompletion}: the answer is written and
+     * flushed, but the container does not close the connection yet (while the rest of a refused body is read).
+     */
+    public void holdCompletion() {
+        completionHeld = true;
+    }
+
+    /** Lets the exchange complete once its last chunk is out; see {@link #holdCompletion}. */
+    public void releaseCompletion() {
+        completionHeld = false;
+        drain();
+    }
+
+    /**
+     * Streams the output of {@code source}, starting with {@code head}: the drain loop fills one buffer from it
+     * whenever the previous one is out. Chunks {@link #send sent} meanwhile go first (an error answer, say).
+     */
+    public void stream(Head head, Source source) {
+        this.sourceHead = head;
+        this.source = source;
+        drain();
+    }
+
+    /** Tells the exchange that its {@link Source} may have something to send. */
+    public void signal() {
         drain();
     }
 
@@ -154,7 +210,7 @@ public final class Exchange implements WriteListener, AsyncListener {
 
     /** Whether nothing has been queued or written for {@code nanos}, and nothing is waiting to be written. */
     public boolean idleFor(long nanos) {
-        return !inFlight && chunks.isEmpty() && System.nanoTime() - lastActivityNanos >= nanos;
+        return !inFlight && answer.get() == null && System.nanoTime() - lastActivityNanos >= nanos;
     }
 
     // ---- container callbacks
@@ -210,38 +266,48 @@ public final class Exchange implements WriteListener, AsyncListener {
             runGuarded(task);
         }
         if (terminated.get()) {
-            chunks.clear();
             return;
         }
         if (abortCause.get() != null) {
             doAbort(abortCause.get());
             return;
         }
+        if (lastWritten) {
+            if (!completionHeld) {
+                finish();
+            }
+            return;
+        }
         String operation = "isReady";
         try {
             while (true) {
-                if (current == null) {
-                    current = chunks.poll();
-                    if (current == null) {
-                        inFlight = false;
-                        return;
+                if (current == null && !sourceInFlight && !next()) {
+                    inFlight = false;
+                    if (abortCause.get() != null) {
+                        doAbort(abortCause.get());
                     }
-                    inFlight = true;
-                    step = Step.WRITE;
+                    return;
                 }
                 operation = "isReady";
                 if (!out.isReady()) {
                     return; // onWritePossible follows
                 }
+                boolean last = current != null || sourceLast;
                 switch (step) {
                     case WRITE -> {
                         if (!headWritten) {
-                            writeHead(current);
+                            writeHead(current != null ? current.head() : sourceHead, current);
                         }
                         operation = "write";
-                        out.write(current.bytes());
+                        if (current != null) {
+                            out.write(current.bytes());
+                        } else {
+                            // The container may keep the array until isReady() is true again; the encoder is
+                            // refilled only after that.
+                            out.write(encoder.array(), 0, encoder.size());
+                        }
                         lastActivityNanos = System.nanoTime();
-                        if (current.last()) {
+                        if (last && !completionHeld) {
                             step = Step.FLUSHED; // completing the context flushes the rest
                         } else {
                             step = Step.FLUSH;
@@ -253,16 +319,19 @@ public final class Exchange implements WriteListener, AsyncListener {
                         step = Step.FLUSHED;
                     }
                     case FLUSHED -> {
-                        Chunk done = current;
                         current = null;
+                        sourceInFlight = false;
                         lastActivityNanos = System.nanoTime();
-                        if (done.last()) {
-                            finish();
+                        if (last) {
+                            if (completionHeld) {
+                                lastWritten = true; // releaseCompletion finishes
+                                inFlight = false;
+                            } else {
+                                finish();
+                            }
                             return;
                         }
-                        if (done.afterFlush() != null) {
-                            runGuarded(done.afterFlush());
-                        }
+                        runGuarded(source::written);
                         if (abortCause.get() != null) {
                             doAbort(abortCause.get());
                             return;
@@ -278,13 +347,42 @@ public final class Exchange implements WriteListener, AsyncListener {
         }
     }
 
-    private void writeHead(Chunk chunk) {
+    /** Takes the next output: the answer, else what the source has ready; false when there is none. */
+    private boolean next() {
+        current = answer.get();
+        if (current == null) {
+            Source from = source;
+            if (from == null) {
+                return false;
+            }
+            if (encoder == null) {
+                encoder = new SseEncoder();
+            }
+            encoder.clear();
+            try {
+                sourceLast = from.fill(encoder);
+            } catch (RuntimeException e) {
+                log.internalError(e);
+                abortCause.compareAndSet(null, new Abort("the event source", e));
+                encoder.clear();
+                return false;
+            }
+            if (encoder.isEmpty() && !sourceLast) {
+                return false;
+            }
+            sourceInFlight = true;
+        }
+        inFlight = true;
+        step = Step.WRITE;
+        return true;
+    }
+
+    private void writeHead(Head head, Chunk chunk) {
         headWritten = true;
-        Head head = chunk.head();
         response.setStatus(head.status());
         response.setContentType(head.contentType());
         head.headers().forEach(response::setHeader);
-        if (chunk.last()) {
+        if (chunk != null) {
             response.setContentLength(chunk.bytes().length);
         }
         log.status(head.status());
@@ -296,6 +394,7 @@ public final class Exchange implements WriteListener, AsyncListener {
         }
         inFlight = false;
         abortHooks.clear();
+        releaseEncoder();
         completeQuietly();
         log.finished();
     }
@@ -307,13 +406,21 @@ public final class Exchange implements WriteListener, AsyncListener {
         aborted = true;
         inFlight = false;
         current = null;
-        chunks.clear();
+        sourceInFlight = false;
         for (Runnable hook : abortHooks) {
             runGuarded(hook);
         }
         abortHooks.clear();
+        releaseEncoder();
         completeQuietly();
         log.aborted(abort.source(), abort.cause(), headWritten);
+    }
+
+    private void releaseEncoder() {
+        if (encoder != null) {
+            encoder.close(); // Jackson's buffers go back to its pool
+            encoder = null;
+        }
     }
 
     private void completeQuietly() {

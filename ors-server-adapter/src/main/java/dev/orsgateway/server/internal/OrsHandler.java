@@ -34,6 +34,12 @@ public final class OrsHandler {
     private static final List<String> HEALTH_METHODS = List.of("GET", "HEAD");
     private static final byte[] HEALTH_BODY = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
 
+    /**
+     * How much of a body over the limit is read and dropped before the connection is closed: more than clients send
+     * in practice before they look at the answer, and a bound, so that no client keeps the server reading for ever.
+     */
+    static final long DISCARD_LIMIT = 64L * 1024 * 1024;
+
     private final OrsGateway gateway;
     private final long maxRequestBytes;
     private final ApiKeys apiKeys;
@@ -131,9 +137,6 @@ public final class OrsHandler {
             Target target = route(path);
             List<String> methods = target != null ? target.route().methods : HEALTH_METHODS;
             headers.put("Allow", allow(methods));
-        }
-        if (e.httpStatus() == 413) {
-            headers.put("Connection", "close"); // the rest of the body is not read
         }
         Responses.writeError(response, e, headers);
         log.finishedWith(Responses.statusOf(e));
@@ -287,13 +290,28 @@ public final class OrsHandler {
             throw HttpErrors.unsupportedMediaType(contentType);
         }
         long contentLength = request.getContentLengthLong();
-        if (contentLength > maxRequestBytes) {
-            throw HttpErrors.tooLarge(maxRequestBytes);
-        }
         if (!request.isAsyncSupported()) {
             throw new IllegalStateException("OrsServlet must be registered with asyncSupported=true");
         }
         Exchange exchange = Exchange.start(request, response, log);
+        if (contentLength > maxRequestBytes) {
+            refuseTooLarge(exchange, log);
+            try {
+                ServletInputStream in = request.getInputStream();
+                in.setReadListener(BodyReader.discarding(in, DISCARD_LIMIT, new BodyReader.Handler() {
+                    @Override
+                    public void body(byte[] bytes, int length) {}
+
+                    @Override
+                    public void discarded() {
+                        exchange.releaseCompletion();
+                    }
+                }));
+            } catch (IOException | RuntimeException e) {
+                exchange.releaseCompletion();
+            }
+            return;
+        }
         BodyReader.Handler handler = new BodyReader.Handler() {
             @Override
             public void body(byte[] bytes, int length) {
@@ -302,9 +320,12 @@ public final class OrsHandler {
 
             @Override
             public void tooLarge() {
-                OrsException error = HttpErrors.tooLarge(maxRequestBytes);
-                log.error(error, false);
-                Responses.sendError(exchange, error, Map.of("Connection", "close"));
+                refuseTooLarge(exchange, log);
+            }
+
+            @Override
+            public void discarded() {
+                exchange.releaseCompletion();
             }
 
             @Override
@@ -314,13 +335,24 @@ public final class OrsHandler {
         };
         try {
             ServletInputStream in = request.getInputStream();
-            in.setReadListener(new BodyReader(in, maxRequestBytes, contentLength, handler));
+            in.setReadListener(new BodyReader(in, maxRequestBytes, DISCARD_LIMIT, contentLength, handler));
         } catch (IOException | RuntimeException e) {
             OrsException error = HttpErrors.serverError(e);
             log.error(error, true);
             log.unexpected(e);
             Responses.sendError(exchange, error);
         }
+    }
+
+    /**
+     * Answers 413 at once, and completes (closes the connection) only once the body has been discarded: see {@link
+     * BodyReader}.
+     */
+    private void refuseTooLarge(Exchange exchange, RequestLog log) {
+        OrsException error = HttpErrors.tooLarge(maxRequestBytes);
+        log.error(error, false);
+        exchange.holdCompletion();
+        Responses.sendError(exchange, error, Map.of("Connection", "close"));
     }
 
     private void onBody(Exchange exchange, byte[] bytes, int length, String owner, RequestLog log) {

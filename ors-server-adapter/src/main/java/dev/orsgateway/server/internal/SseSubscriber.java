@@ -1,11 +1,11 @@
 package dev.orsgateway.server.internal;
 
 import dev.orsgateway.core.OrsException;
-import dev.orsgateway.core.json.OrsJson;
+import dev.orsgateway.core.json.SseEncoder;
 import dev.orsgateway.core.model.ResponseEvent;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -13,12 +13,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Writes a response's events as server-sent events, one {@code request(1)} at a time: the next event is requested
- * only when the previous frame has been written and flushed, so a slow client slows the upstream down and nothing
- * piles up in memory.
+ * Writes a response's events as server-sent events, with a bounded window of demand: at most {@link #WINDOW} events
+ * are requested ahead of what has been written. Events that arrive while a write is under way wait, and are encoded
+ * together into one buffer ({@link SseEncoder}) that is written and flushed once; the events of a batch are requested
+ * again only once it is out and the container says the output is ready. So a slow client slows the upstream down,
+ * and a stream holds at most a window of events in memory.
  *
  * <p>Framing (what the official compliance suite's parser needs): {@code event: <type>\ndata: <one-line json>\n\n},
- * LF only, each frame one buffer written and flushed on its own, no {@code id:} lines; then {@code data: [DONE]}.
+ * LF only, no {@code id:} lines; then {@code data: [DONE]}. A write holds one or more whole frames.
  *
  * <p>The status is decided by the first thing to send. The first event, or the first keep-alive comment, commits
  * {@code 200 text/event-stream}. A failure before either ({@code onError}, e.g. the upstream's 429 before any output)
@@ -26,7 +28,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code error} event, then {@code [DONE]} (the gateway itself turns upstream failures after output into {@code
  * error} + {@code response.failed} events; this covers failures it could not turn into events).
  */
-public final class SseSubscriber implements Flow.Subscriber<ResponseEvent> {
+public final class SseSubscriber implements Flow.Subscriber<ResponseEvent>, Exchange.Source {
+    /** How many events are requested ahead of what has been written. */
+    public static final int WINDOW = 32;
+
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -44,15 +49,23 @@ public final class SseSubscriber implements Flow.Subscriber<ResponseEvent> {
     private final RequestLog log;
     private final AtomicReference<Mode> mode = new AtomicReference<>(Mode.PENDING);
     private final long keepAliveNanos;
+    private final ConcurrentLinkedQueue<ResponseEvent> ready = new ConcurrentLinkedQueue<>();
     private volatile ScheduledFuture<?> keepAlive;
+    private volatile boolean keepAliveDue;
+    /** Set after the last event was queued: the stream ends once the queue is written. */
+    private volatile boolean ended;
+    /** When {@link #ended}, the failure to end with as an {@code error} event, if any. */
+    private volatile OrsException endError;
 
-    // Publisher signals are serialized (rule 1.3); these are touched by them only.
-    private long lastSequence = -1;
+    // Publisher signals are serialized (rule 1.3); touched by them only.
     private boolean done;
 
-    // Drain loop only (tasks and afterFlush callbacks run there).
+    // Drain loop only (tasks and Source callbacks run there).
     private Flow.Subscription subscription;
     private boolean cancelled;
+    private boolean finished;
+    private long lastSequence = -1;
+    private int batch;
 
     /**
      * A subscriber writing to {@code exchange}, with keep-alive comments after {@code keepAliveNanos} of silence
@@ -63,6 +76,7 @@ public final class SseSubscriber implements Flow.Subscriber<ResponseEvent> {
         this.log = log;
         this.keepAliveNanos = keepAliveNanos;
         exchange.onAbort(this::cancelUpstream);
+        exchange.stream(SSE_HEAD, this);
         if (keepAliveNanos > 0 && ticker != null) {
             long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), keepAliveNanos / 4);
             keepAlive = ticker.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.NANOSECONDS);
@@ -80,7 +94,7 @@ public final class SseSubscriber implements Flow.Subscriber<ResponseEvent> {
             if (cancelled || exchange.isTerminated()) {
                 s.cancel();
             } else {
-                s.request(1);
+                s.request(WINDOW);
             }
         });
     }
@@ -90,24 +104,15 @@ public final class SseSubscriber implements Flow.Subscriber<ResponseEvent> {
         if (done) {
             return;
         }
-        lastSequence = event.sequenceNumber();
         if (event instanceof ResponseEvent.Lifecycle lifecycle && lifecycle.response() != null) {
             log.responseId(lifecycle.response().id());
             if (event.isTerminal()) {
                 log.responseStatus(lifecycle.response().status());
             }
         }
-        byte[] frame;
-        try {
-            frame = frame(event.type(), OrsJson.writeBytes(event));
-        } catch (RuntimeException e) {
-            done = true;
-            exchange.execute(this::cancelUpstream);
-            fail(e);
-            return;
-        }
         mode.compareAndSet(Mode.PENDING, Mode.EVENTS);
-        exchange.send(SSE_HEAD, frame, this::requestNext, false);
+        ready.add(event);
+        exchange.signal();
     }
 
     @Override
@@ -127,8 +132,65 @@ public final class SseSubscriber implements Flow.Subscriber<ResponseEvent> {
         done = true;
         stopKeepAlive();
         mode.compareAndSet(Mode.PENDING, Mode.EVENTS);
-        exchange.send(SSE_HEAD, DONE, null, true);
+        ended = true;
+        exchange.signal();
     }
+
+    // ---- Exchange.Source, in the drain loop
+
+    @Override
+    public boolean fill(SseEncoder encoder) {
+        if (finished) {
+            return false;
+        }
+        // Read before draining: every event queued before the end was signalled is then drained below.
+        boolean end = ended;
+        int count = 0;
+        for (ResponseEvent event = ready.poll(); event != null; event = ready.poll()) {
+            try {
+                encoder.event(event);
+            } catch (RuntimeException e) {
+                // An event the mapper cannot write: the stream ends with an error event.
+                cancelUpstream();
+                ready.clear();
+                OrsException error = HttpErrors.serverError(e);
+                log.error(error, true);
+                log.unexpected(e);
+                endError = error;
+                end = true;
+                break;
+            }
+            lastSequence = event.sequenceNumber();
+            count++;
+        }
+        batch += count;
+        if (keepAliveDue) {
+            keepAliveDue = false;
+            if (count == 0 && !end) {
+                encoder.raw(KEEP_ALIVE);
+            }
+        }
+        if (end) {
+            finished = true;
+            OrsException error = endError;
+            if (error != null) {
+                encoder.event(new ResponseEvent.Error(lastSequence + 1, error.error()));
+            }
+            encoder.raw(DONE);
+        }
+        return end;
+    }
+
+    @Override
+    public void written() {
+        int n = batch;
+        batch = 0;
+        if (n > 0 && subscription != null && !cancelled) {
+            subscription.request(n);
+        }
+    }
+
+    // ----
 
     private void fail(Throwable throwable) {
         stopKeepAlive();
@@ -145,15 +207,9 @@ public final class SseSubscriber implements Flow.Subscriber<ResponseEvent> {
             Responses.sendError(exchange, error);
             return;
         }
-        byte[] frame = frame("error", OrsJson.writeBytes(new ResponseEvent.Error(lastSequence + 1, error.error())));
-        exchange.send(SSE_HEAD, frame, null, false);
-        exchange.send(SSE_HEAD, DONE, null, true);
-    }
-
-    private void requestNext() {
-        if (subscription != null && !cancelled) {
-            subscription.request(1);
-        }
+        endError = error;
+        ended = true;
+        exchange.signal();
     }
 
     private void cancelUpstream() {
@@ -176,7 +232,8 @@ public final class SseSubscriber implements Flow.Subscriber<ResponseEvent> {
             return;
         }
         if (mode.compareAndSet(Mode.PENDING, Mode.EVENTS) || mode.get() == Mode.EVENTS) {
-            exchange.send(SSE_HEAD, KEEP_ALIVE, null, false);
+            keepAliveDue = true;
+            exchange.signal();
         }
     }
 
@@ -185,21 +242,5 @@ public final class SseSubscriber implements Flow.Subscriber<ResponseEvent> {
         if (future != null) {
             future.cancel(false);
         }
-    }
-
-    /** One frame: {@code event: type}, {@code data: json}, a blank line; LF only. */
-    static byte[] frame(String type, byte[] json) {
-        byte[] name = sanitize(type).getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(json.length + name.length + 16);
-        out.writeBytes("event: ".getBytes(StandardCharsets.US_ASCII));
-        out.writeBytes(name);
-        out.writeBytes("\ndata: ".getBytes(StandardCharsets.US_ASCII));
-        out.writeBytes(json); // compact JSON: strings escape their line breaks, so this is one line
-        out.writeBytes("\n\n".getBytes(StandardCharsets.US_ASCII));
-        return out.toByteArray();
-    }
-
-    private static String sanitize(String type) {
-        return type == null ? "message" : type.replace('\n', ' ').replace('\r', ' ');
     }
 }
