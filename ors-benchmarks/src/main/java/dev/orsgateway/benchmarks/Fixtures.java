@@ -5,6 +5,7 @@ import dev.orsgateway.core.IdGenerator;
 import dev.orsgateway.core.chat.ChatChunk;
 import dev.orsgateway.core.chat.ChatChunkReader;
 import dev.orsgateway.core.json.OrsJson;
+import dev.orsgateway.core.json.SseEncoder;
 import dev.orsgateway.core.model.CreateResponseRequest;
 import dev.orsgateway.core.model.Item;
 import dev.orsgateway.core.model.Response;
@@ -113,7 +114,8 @@ public final class Fixtures {
      * upstreams do), transcode it, and encode each
      * resulting event as an SSE frame. Returns the bytes of the frames (so that nothing can be optimized away).
      */
-    public static int streamChunk(StreamTranscoder stream, ChatChunkReader reader, byte[] chunkJson) {
+    public static int streamChunk(
+            StreamTranscoder stream, ChatChunkReader reader, SseEncoder encoder, byte[] chunkJson) {
         int bytes = 0;
         ChatChunk chunk;
         try {
@@ -122,8 +124,10 @@ public final class Fixtures {
             throw new UncheckedIOException(e);
         }
         for (ResponseEvent event : stream.onChunk(chunk)) {
-            bytes += SseFrames.frame(event.type(), OrsJson.writeBytes(event)).length;
+            encoder.event(event);
         }
+        bytes += encoder.size();
+        encoder.clear(); // the servlet writes what one chunk made as one buffer, then reuses it
         return bytes;
     }
 
