@@ -125,7 +125,10 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
         if (chunk.model() != null && upstreamModel == null) {
             upstreamModel = chunk.model();
         }
-        chunk.findUsage().ifPresent(u -> usage = u);
+        ChatUsage chunkUsage = chunk.findUsage().orElse(null);
+        if (chunkUsage != null) {
+            usage = chunkUsage;
+        }
         var error = chunk.findError();
         if (error.isPresent()) {
             fail(events, upstreamError(error.get()));

@@ -3,6 +3,7 @@ package dev.orsgateway.core.chat;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import dev.orsgateway.core.json.OrsJson;
 import java.io.IOException;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.List;
  * the strings that repeat from chunk to chunk (id, object, model, fingerprint, role) instead of allocating them anew.
  * Anything else (tool calls, usage, logprobs, unknown fields, a value of an unexpected type) is read by
  * {@link OrsJson}'s mapper, so the result is always the chunk the mapper would read, and malformed JSON fails as it
- * would. Not thread-safe: one reader per stream.
+ * would. Not thread-safe: one reader per stream; it keeps one parser for the stream's life.
  */
 public final class ChatChunkReader {
     private static final JsonFactory FACTORY = OrsJson.mapper().getFactory();
@@ -26,6 +27,10 @@ public final class ChatChunkReader {
     private final Cached role = new Cached();
     private final Cached finishReason = new Cached();
 
+    // One non-blocking parser per stream, fed chunk after chunk as root-level values: its contexts and buffers are
+    // made once, not per chunk. Dropped (and made anew) after a chunk it could not read.
+    private JsonParser parser;
+
     /** A reader for one stream. */
     public ChatChunkReader() {}
 
@@ -36,12 +41,36 @@ public final class ChatChunkReader {
      */
     public ChatChunk read(byte[] data, int offset, int length) throws IOException {
         ChatChunk fast = null;
-        try (JsonParser parser = FACTORY.createParser(data, offset, length)) {
-            fast = readChunk(parser);
+        try {
+            JsonParser p = parser;
+            if (p == null) {
+                p = FACTORY.createNonBlockingByteArrayParser();
+                parser = p;
+            }
+            ((ByteArrayFeeder) p.getNonBlockingInputFeeder()).feedInput(data, offset, offset + length);
+            fast = readChunk(p);
+            // The chunk must be the whole input: the parser then waits for the next chunk's bytes.
+            if (fast == null || p.nextToken() != JsonToken.NOT_AVAILABLE) {
+                fast = null;
+                discardParser();
+            }
         } catch (IOException | RuntimeException e) {
             fast = null; // the mapper decides, and reports the error as it would
+            discardParser();
         }
         return fast != null ? fast : OrsJson.mapper().readValue(data, offset, length, ChatChunk.class);
+    }
+
+    private void discardParser() {
+        JsonParser p = parser;
+        parser = null;
+        if (p != null) {
+            try {
+                p.close();
+            } catch (IOException e) {
+                // nothing was read from it that matters
+            }
+        }
     }
 
     /** The chunk in {@code data}. */
@@ -109,9 +138,6 @@ public final class ChatChunkReader {
                     return null; // an unknown field goes to extra: the mapper's job
                 }
             }
-        }
-        if (p.nextToken() != null) {
-            return null; // trailing content: let the mapper judge it
         }
         return new ChatChunk(
                 chunkId, chunkObject, created, chunkModel, chunkFingerprint, chunkTier, choices, null, null);

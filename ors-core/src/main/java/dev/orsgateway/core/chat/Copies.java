@@ -14,8 +14,18 @@ final class Copies {
 
     /** An unmodifiable copy that tolerates {@code null} elements; a {@code null} list stays {@code null} (absent). */
     static <T> List<T> list(List<T> list) {
-        return list == null ? null : Collections.unmodifiableList(new ArrayList<>(list));
+        if (list == null) {
+            return null;
+        }
+        // List.of's lists are immutable already (and hold no nulls): no copy, which matters once per streamed chunk.
+        if (list.getClass() == IMMUTABLE_ONE || list.getClass() == IMMUTABLE_EMPTY) {
+            return list;
+        }
+        return Collections.unmodifiableList(new ArrayList<>(list));
     }
+
+    private static final Class<?> IMMUTABLE_ONE = List.of(1).getClass();
+    private static final Class<?> IMMUTABLE_EMPTY = List.of().getClass();
 
     /** An unmodifiable, order-preserving copy; a {@code null} map stays {@code null} (absent). */
     static <K, V> Map<K, V> map(Map<K, V> map) {

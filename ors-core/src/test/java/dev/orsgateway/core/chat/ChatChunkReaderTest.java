@@ -64,6 +64,22 @@ class ChatChunkReaderTest {
     }
 
     @Test
+    void oneReaderReadsEveryCaseInTurnAfterFailuresToo() throws IOException {
+        // The reader keeps one parser for the stream: chunks off the fast path and malformed ones must not disturb the
+        // chunks after them.
+        ChatChunkReader reader = new ChatChunkReader();
+        for (int round = 0; round < 2; round++) {
+            for (String json : chunks().toList()) {
+                assertThat(reader.read(bytes(json)))
+                        .as(json)
+                        .isEqualTo(OrsJson.mapper().readValue(json, ChatChunk.class));
+                assertThatThrownBy(() -> reader.read(bytes("{\"id\":\"c\",\"choices\":[")))
+                        .isInstanceOf(JsonProcessingException.class);
+            }
+        }
+    }
+
+    @Test
     void repeatedStringsAreKeptNotAllocatedAgain() throws IOException {
         ChatChunkReader reader = new ChatChunkReader();
         ChatChunk first = reader.read(bytes("{\"id\":\"chatcmpl-9\",\"model\":\"m\",\"choices\":[{\"index\":0,"
