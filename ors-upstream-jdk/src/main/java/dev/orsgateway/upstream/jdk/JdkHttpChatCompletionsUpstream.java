@@ -213,23 +213,9 @@ public final class JdkHttpChatCompletionsUpstream implements ChatCompletionsUpst
                 rejectSecondSubscriber(subscriber);
                 return;
             }
-            if (openStreams.incrementAndGet() > maxConcurrentStreams || closed.get()) {
+            boolean refused = openStreams.incrementAndGet() > maxConcurrentStreams || closed.get();
+            if (refused) {
                 openStreams.decrementAndGet();
-                new StreamExchange(
-                                client,
-                                httpRequest,
-                                errors,
-                                payloads,
-                                endpoint.describe(),
-                                streamBuffer,
-                                idleTimer,
-                                subscriber,
-                                () -> {})
-                        .refuse(
-                                closed.get()
-                                        ? errors.internal("The upstream was closed", null)
-                                        : errors.overLimit("streams", maxConcurrentStreams));
-                return;
             }
             StreamExchange[] self = new StreamExchange[1];
             StreamExchange exchange = new StreamExchange(
@@ -241,11 +227,20 @@ public final class JdkHttpChatCompletionsUpstream implements ChatCompletionsUpst
                     streamBuffer,
                     idleTimer,
                     subscriber,
-                    () -> {
-                        openStreams.decrementAndGet();
-                        open.remove(self[0]);
-                    });
+                    refused
+                            ? () -> {}
+                            : () -> {
+                                openStreams.decrementAndGet();
+                                open.remove(self[0]);
+                            });
             self[0] = exchange;
+            if (refused) {
+                exchange.refuse(
+                        closed.get()
+                                ? errors.internal("The upstream was closed", null)
+                                : errors.overLimit("streams", maxConcurrentStreams));
+                return;
+            }
             open.add(exchange);
             exchange.start();
         };
