@@ -861,6 +861,16 @@ public abstract class ChatCompletionsUpstreamContract {
         assertThat(UpstreamFixtures.collect(upstream.stream(request()))).hasSize(30);
     }
 
+    @Test
+    void readTimeoutBoundsSilenceNotTheLengthOfAStream() {
+        // About 1.5 s of steady data, an event every 50 ms, against a 400 ms read timeout.
+        String body = UpstreamFixtures.contentStream(30);
+        server.enqueue(Reply.sse(body).throttle(body.length() / 30, 50));
+        ChatCompletionsUpstream upstream = upstream(settings().withReadTimeout(Duration.ofMillis(400)));
+
+        assertThat(UpstreamFixtures.collect(upstream.stream(request()))).hasSize(30);
+    }
+
     // ---- Non-streaming completions
 
     /** A recorded OpenAI completion. */
