@@ -5,17 +5,18 @@ import dev.orsgateway.core.chat.ChatCompletion;
 import dev.orsgateway.core.chat.ChatCompletionRequest;
 import dev.orsgateway.core.json.OrsJson;
 import dev.orsgateway.core.spi.ChatCompletionsUpstream;
+import dev.orsgateway.core.upstream.ChatPayloads;
+import dev.orsgateway.core.upstream.Endpoint;
+import dev.orsgateway.core.upstream.Redactor;
+import dev.orsgateway.core.upstream.UpstreamErrors;
+import dev.orsgateway.upstream.okhttp.internal.CallLimit;
 import dev.orsgateway.upstream.okhttp.internal.CompletionCall;
-import dev.orsgateway.upstream.okhttp.internal.Endpoint;
-import dev.orsgateway.upstream.okhttp.internal.Redactor;
 import dev.orsgateway.upstream.okhttp.internal.SseChunkPublisher;
-import dev.orsgateway.upstream.okhttp.internal.UpstreamErrors;
 import dev.orsgateway.upstream.okhttp.internal.VirtualThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Flow;
 import okhttp3.Dispatcher;
 import okhttp3.Headers;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -46,10 +48,12 @@ import okhttp3.RequestBody;
  * {@link Builder#virtualThreads(boolean)} runs the dispatcher on virtual threads, so a blocked stream costs no platform
  * thread.
  *
- * <p><b>Concurrency limits.</b> OkHttp queues calls beyond its dispatcher's limits (by default 5 per host and 64 in
- * all), and a gateway sends most of its calls to one host. The client this class builds allows 256 calls per host and
- * 1024 in all. To choose other limits, a connection pool, a proxy, TLS settings or an executor, pass your own client to
- * {@link Builder#client(OkHttpClient)}, e.g. with {@code new Dispatcher(executor)} and {@code setMaxRequestsPerHost}.
+ * <p><b>Concurrency limits.</b> OkHttp queues calls beyond its dispatcher's limits, silently and for as long as the
+ * running calls last. This class never lets it: a call (stream or not) beyond {@link Builder#maxRequestsPerHost(int)}
+ * (default {@value #DEFAULT_MAX_REQUESTS_PER_HOST}) or {@link Builder#maxRequests(int)} (default
+ * {@value #DEFAULT_MAX_REQUESTS}) fails at once with a 429 {@code too_many_requests} ({@code
+ * upstream_concurrency_limit}, {@code Retry-After: 1}). With your own client ({@link Builder#client(OkHttpClient)}) its
+ * dispatcher's limits apply the same way.
  *
  * <p>Instances are thread-safe. {@link #close()} releases the threads and connections of the client this class built
  * (not of a client passed in).
@@ -71,22 +75,22 @@ public final class OkHttpChatCompletionsUpstream implements ChatCompletionsUpstr
     /** Default number of parsed chunks buffered ahead of the subscriber's demand, per stream. */
     public static final int DEFAULT_STREAM_BUFFER = 32;
 
-    /** Per-host call limit of the client this class builds (OkHttp's default is 5). */
-    public static final int DEFAULT_MAX_REQUESTS_PER_HOST = 256;
+    /** Default per-host call limit of the client this class builds (OkHttp's default is 5). */
+    public static final int DEFAULT_MAX_REQUESTS_PER_HOST = 1024;
 
-    /** Total call limit of the client this class builds (OkHttp's default is 64). */
+    /** Default total call limit of the client this class builds (OkHttp's default is 64). */
     public static final int DEFAULT_MAX_REQUESTS = 1024;
 
     private static final MediaType JSON = MediaType.get("application/json");
-
-    /** Header names whose values are credentials, masked wherever upstream text is quoted. */
-    private static final List<String> SECRET_HEADER_WORDS = List.of("key", "auth", "token", "secret", "cookie", "pass");
 
     private final Endpoint endpoint;
     private final OkHttpClient completeClient;
     private final OkHttpClient streamClient;
     private final Headers headers;
     private final UpstreamErrors errors;
+    private final ChatPayloads payloads;
+    private final CallLimit limit;
+    private final HttpUrl url;
     private final int streamBuffer;
     private final boolean ownsClient;
     private volatile boolean closed;
@@ -96,10 +100,16 @@ public final class OkHttpChatCompletionsUpstream implements ChatCompletionsUpstr
             throw new IllegalStateException("baseUrl is required");
         }
         this.endpoint = Endpoint.parse(builder.baseUrl);
+        this.url = HttpUrl.get(endpoint.uri());
         this.streamBuffer = builder.streamBuffer;
 
         OkHttpClient base;
         if (builder.client != null) {
+            if (builder.maxRequests != null || builder.maxRequestsPerHost != null) {
+                throw new IllegalStateException(
+                        "maxRequests and maxRequestsPerHost configure the client this class builds; set them on your"
+                                + " client's Dispatcher instead");
+            }
             if (builder.virtualThreads) {
                 throw new IllegalStateException(
                         "virtualThreads(true) configures the client this class builds; give your own client a"
@@ -110,8 +120,9 @@ public final class OkHttpChatCompletionsUpstream implements ChatCompletionsUpstr
         } else {
             Dispatcher dispatcher =
                     builder.virtualThreads ? new Dispatcher(VirtualThreads.newExecutor()) : new Dispatcher();
-            dispatcher.setMaxRequests(DEFAULT_MAX_REQUESTS);
-            dispatcher.setMaxRequestsPerHost(DEFAULT_MAX_REQUESTS_PER_HOST);
+            dispatcher.setMaxRequests(builder.maxRequests == null ? DEFAULT_MAX_REQUESTS : builder.maxRequests);
+            dispatcher.setMaxRequestsPerHost(
+                    builder.maxRequestsPerHost == null ? DEFAULT_MAX_REQUESTS_PER_HOST : builder.maxRequestsPerHost);
             base = new OkHttpClient.Builder()
                     .dispatcher(dispatcher)
                     .connectTimeout(DEFAULT_CONNECT_TIMEOUT)
@@ -146,12 +157,14 @@ public final class OkHttpChatCompletionsUpstream implements ChatCompletionsUpstr
         }
         for (Map.Entry<String, String> header : builder.headers.entrySet()) {
             headerBuilder.set(header.getKey(), header.getValue());
-            if (isSecretHeader(header.getKey())) {
+            if (Redactor.isSecretHeader(header.getKey())) {
                 secrets.add(header.getValue());
             }
         }
         this.headers = headerBuilder.build();
         this.errors = new UpstreamErrors(endpoint.describe(), new Redactor(secrets));
+        this.payloads = new ChatPayloads(errors);
+        this.limit = new CallLimit(base.dispatcher(), errors);
     }
 
     /**
@@ -206,7 +219,8 @@ public final class OkHttpChatCompletionsUpstream implements ChatCompletionsUpstr
                 ? request
                 : request.toBuilder().stream(true).build();
         Request httpRequest = httpRequest(streaming, "text/event-stream");
-        return new SseChunkPublisher(streamClient, httpRequest, errors, endpoint.describe(), streamBuffer);
+        return new SseChunkPublisher(
+                streamClient, httpRequest, errors, payloads, endpoint.describe(), streamBuffer, limit);
     }
 
     /**
@@ -236,7 +250,7 @@ public final class OkHttpChatCompletionsUpstream implements ChatCompletionsUpstr
                     .build();
         }
         return CompletionCall.start(
-                completeClient, httpRequest(whole, "application/json"), errors, endpoint.describe());
+                completeClient, httpRequest(whole, "application/json"), errors, payloads, endpoint.describe(), limit);
     }
 
     /**
@@ -283,21 +297,11 @@ public final class OkHttpChatCompletionsUpstream implements ChatCompletionsUpstr
 
     private Request httpRequest(ChatCompletionRequest request, String accept) {
         return new Request.Builder()
-                .url(endpoint.url())
+                .url(url)
                 .headers(headers)
                 .header("Accept", accept)
                 .post(RequestBody.create(OrsJson.writeBytes(request), JSON))
                 .build();
-    }
-
-    private static boolean isSecretHeader(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        for (String word : SECRET_HEADER_WORDS) {
-            if (lower.contains(word)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Configures an {@link OkHttpChatCompletionsUpstream}. Only {@link #baseUrl(String)} is required. */
@@ -312,6 +316,8 @@ public final class OkHttpChatCompletionsUpstream implements ChatCompletionsUpstr
         private OkHttpClient client;
         private boolean virtualThreads;
         private int streamBuffer = DEFAULT_STREAM_BUFFER;
+        private Integer maxRequests;
+        private Integer maxRequestsPerHost;
 
         private Builder() {}
 
@@ -415,8 +421,9 @@ public final class OkHttpChatCompletionsUpstream implements ChatCompletionsUpstr
         /**
          * Your own client: its connection pool, dispatcher (and so its concurrency limits and threads), proxy, TLS
          * settings and interceptors are used as they are. Timeouts set on this builder are applied to a derived client
-         * sharing its pool and dispatcher. Remember to raise its dispatcher's {@code maxRequestsPerHost} (OkHttp's
-         * default is 5) if many streams go to one provider. {@link #close()} leaves it alone.
+         * sharing its pool and dispatcher. Its dispatcher's {@code maxRequests} and {@code maxRequestsPerHost} bound
+         * this upstream's calls (one more fails with a 429, see the class comment): raise them (OkHttp's default is 5
+         * per host) if many streams go to one provider. {@link #close()} leaves it alone.
          *
          * @param client the client
          * @return this builder
@@ -458,6 +465,39 @@ public final class OkHttpChatCompletionsUpstream implements ChatCompletionsUpstr
             }
             this.streamBuffer = chunks;
             return this;
+        }
+
+        /**
+         * The most calls (streams and non-streaming calls) the built client runs at once, to all hosts. One more fails at
+         * once with a 429 and {@code Retry-After}; it is never queued. Default {@value #DEFAULT_MAX_REQUESTS}. Each open
+         * stream holds a thread, so this also bounds the threads. Not combinable with {@link #client(OkHttpClient)}.
+         *
+         * @param calls at least 1
+         * @return this builder
+         */
+        public Builder maxRequests(int calls) {
+            this.maxRequests = checkLimit(calls);
+            return this;
+        }
+
+        /**
+         * The most calls the built client runs at once to this upstream's host; one more fails at once with a 429 and
+         * {@code Retry-After}. Default {@value #DEFAULT_MAX_REQUESTS_PER_HOST}. Not combinable with
+         * {@link #client(OkHttpClient)}.
+         *
+         * @param calls at least 1
+         * @return this builder
+         */
+        public Builder maxRequestsPerHost(int calls) {
+            this.maxRequestsPerHost = checkLimit(calls);
+            return this;
+        }
+
+        private static int checkLimit(int calls) {
+            if (calls < 1) {
+                throw new IllegalArgumentException("a call limit must be at least 1, got " + calls);
+            }
+            return calls;
         }
 
         /**

@@ -5,21 +5,43 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.chat.ChatChunk;
+import dev.orsgateway.core.testing.FakeChatServer;
+import dev.orsgateway.core.testing.FakeChatServer.GeneratedStream;
+import dev.orsgateway.core.testing.FakeChatServer.Reply;
+import dev.orsgateway.core.testing.RecordingSubscriber;
+import dev.orsgateway.core.testing.UpstreamFixtures;
+import java.io.IOException;
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.List;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.junit5.StartStop;
+import java.util.concurrent.CopyOnWriteArrayList;
 import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Builder validation, client ownership and the virtual-thread option. */
+/** Builder validation, client ownership, the call limits and the virtual-thread option. */
 @Timeout(60)
 class BuilderTest {
 
-    @StartStop
-    private final MockWebServer server = new MockWebServer();
+    private FakeChatServer server;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = FakeChatServer.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private OkHttpChatCompletionsUpstream.Builder upstream() {
+        return OkHttpChatCompletionsUpstream.builder().baseUrl(server.url("/v1"));
+    }
 
     @Test
     void baseUrlIsRequiredAndMustBeHttp() {
@@ -34,30 +56,63 @@ class BuilderTest {
     }
 
     @Test
-    void invalidHeaderValuesAreRejectedWithoutQuotingThem() {
+    void invalidHeaderValuesAndLimitsAreRejectedWithoutQuotingThem() {
         assertThatThrownBy(() -> OkHttpChatCompletionsUpstream.builder().header("api-key", "abc\nsecret"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("api-key")
                 .hasMessageNotContaining("secret");
         assertThatThrownBy(() -> OkHttpChatCompletionsUpstream.builder().streamBuffer(0))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> OkHttpChatCompletionsUpstream.builder().maxRequestsPerHost(0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() ->
+                        upstream().client(new OkHttpClient()).maxRequests(5).build())
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aStreamOverTheLimitFailsAtOnceWith429AndRetryAfterInsteadOfQueueing() throws Exception {
+        GeneratedStream held = new GeneratedStream(400_000);
+        server.enqueue(Reply.sse(held));
+        server.enqueue(Reply.sse(UpstreamFixtures.contentStream(1)));
+        try (OkHttpChatCompletionsUpstream upstream =
+                upstream().maxRequestsPerHost(1).streamBuffer(1).build()) {
+            RecordingSubscriber<ChatChunk> first = new RecordingSubscriber<>(1);
+            upstream.stream(UpstreamFixtures.request()).subscribe(first);
+            first.awaitItems(1);
+
+            OrsException refused = UpstreamFixtures.failure(upstream.stream(UpstreamFixtures.request()));
+            OrsException refusedCall = UpstreamFixtures.failure(upstream.complete(UpstreamFixtures.request()));
+
+            assertThat(refused.httpStatus()).isEqualTo(429);
+            assertThat(refused.error().type()).isEqualTo(OrsException.TOO_MANY_REQUESTS);
+            assertThat(refused.error().code()).isEqualTo("upstream_concurrency_limit");
+            assertThat(refused.retryAfter()).contains(Duration.ofSeconds(1));
+            assertThat(refusedCall.httpStatus()).isEqualTo(429);
+            assertThat(server.requestCount()).isEqualTo(1);
+
+            first.cancel();
+            assertThat(held.awaitWriteFailure()).isTrue();
+            // The slot comes back when the dispatcher is done with the cancelled call.
+            assertThat(UpstreamFixtures.collect(upstream.stream(UpstreamFixtures.request())))
+                    .hasSize(1);
+        }
     }
 
     @Test
     void closeLeavesAClientPassedInAlone() {
-        server.enqueue(Sse.response(Fixtures.contentStream(1)).build());
-        server.enqueue(Sse.response(Fixtures.contentStream(1)).build());
+        server.enqueue(Reply.sse(UpstreamFixtures.contentStream(1)));
+        server.enqueue(Reply.sse(UpstreamFixtures.contentStream(1)));
         OkHttpClient client = new OkHttpClient();
         try {
-            OkHttpChatCompletionsUpstream first =
-                    Sse.upstream(server.url("/v1")).client(client).build();
-            Sse.collect(first.stream(Fixtures.request()));
+            OkHttpChatCompletionsUpstream first = upstream().client(client).build();
+            UpstreamFixtures.collect(first.stream(UpstreamFixtures.request()));
             first.close();
 
             assertThat(client.dispatcher().executorService().isShutdown()).isFalse();
-            OkHttpChatCompletionsUpstream second =
-                    Sse.upstream(server.url("/v1")).client(client).build();
-            assertThat(Sse.collect(second.stream(Fixtures.request()))).hasSize(1);
+            OkHttpChatCompletionsUpstream second = upstream().client(client).build();
+            assertThat(UpstreamFixtures.collect(second.stream(UpstreamFixtures.request())))
+                    .hasSize(1);
         } finally {
             client.dispatcher().executorService().shutdown();
             client.connectionPool().evictAll();
@@ -66,13 +121,14 @@ class BuilderTest {
 
     @Test
     void closeReleasesTheClientItBuilt() {
-        OkHttpChatCompletionsUpstream upstream = Sse.upstream(server.url("/v1")).build();
+        OkHttpChatCompletionsUpstream upstream = upstream().build();
 
         upstream.close();
         upstream.close();
 
-        assertThatThrownBy(() -> upstream.stream(Fixtures.request())).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> upstream.complete(Fixtures.request())).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> upstream.stream(UpstreamFixtures.request())).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> upstream.complete(UpstreamFixtures.request()))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -88,7 +144,7 @@ class BuilderTest {
     void virtualThreadsRefuseAClientPassedIn() {
         assumeTrue(OkHttpChatCompletionsUpstream.virtualThreadsSupported());
 
-        assertThatThrownBy(() -> Sse.upstream(server.url("/v1"))
+        assertThatThrownBy(() -> upstream()
                         .client(new OkHttpClient())
                         .virtualThreads(true)
                         .build())
@@ -98,11 +154,11 @@ class BuilderTest {
     @Test
     void virtualThreadsReadTheStreamOnAVirtualThread() throws Exception {
         assumeTrue(OkHttpChatCompletionsUpstream.virtualThreadsSupported());
-        server.enqueue(Sse.response(Fixtures.contentStream(3)).build());
+        server.enqueue(Reply.sse(UpstreamFixtures.contentStream(3)));
         Method isVirtual = Thread.class.getMethod("isVirtual");
-        List<Boolean> onVirtual = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Boolean> onVirtual = new CopyOnWriteArrayList<>();
         try (OkHttpChatCompletionsUpstream upstream =
-                Sse.upstream(server.url("/v1")).virtualThreads(true).build()) {
+                upstream().virtualThreads(true).build()) {
             // All demand up front: every onNext then runs on the thread that reads the stream.
             RecordingSubscriber<ChatChunk> subscriber = new RecordingSubscriber<>(Long.MAX_VALUE) {
                 @Override
@@ -115,7 +171,7 @@ class BuilderTest {
                     super.onNext(item);
                 }
             };
-            upstream.stream(Fixtures.request()).subscribe(subscriber);
+            upstream.stream(UpstreamFixtures.request()).subscribe(subscriber);
 
             assertThat(subscriber.awaitCompletion()).isNotNull();
         }

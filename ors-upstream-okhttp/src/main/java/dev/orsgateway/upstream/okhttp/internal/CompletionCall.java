@@ -1,10 +1,9 @@
 package dev.orsgateway.upstream.okhttp.internal;
 
-import com.fasterxml.jackson.core.JacksonException;
 import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.chat.ChatCompletion;
-import dev.orsgateway.core.chat.ChatError;
-import dev.orsgateway.core.json.OrsJson;
+import dev.orsgateway.core.upstream.ChatPayloads;
+import dev.orsgateway.core.upstream.UpstreamErrors;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,22 +23,37 @@ public final class CompletionCall implements Callback {
     private final CompletableFuture<ChatCompletion> future = new CompletableFuture<>();
     private final Call call;
     private final UpstreamErrors errors;
+    private final ChatPayloads payloads;
     private final String upstream;
+    private final Runnable release;
     private final long startNanos = System.nanoTime();
 
-    private CompletionCall(Call call, UpstreamErrors errors, String upstream) {
+    private CompletionCall(Call call, UpstreamErrors errors, ChatPayloads payloads, String upstream, Runnable release) {
         this.call = call;
         this.errors = errors;
+        this.payloads = payloads;
+        this.release = release;
         this.upstream = upstream;
     }
 
     /**
      * Sends {@code request} and returns the future of its completion. Completing the future from outside (its
-     * {@code cancel}, {@code orTimeout}, {@code completeExceptionally}) cancels the call.
+     * {@code cancel}, {@code orTimeout}, {@code completeExceptionally}) cancels the call. The call takes a slot of
+     * {@code limit}, or fails at once with its 429.
      */
     public static CompletableFuture<ChatCompletion> start(
-            OkHttpClient client, Request request, UpstreamErrors errors, String upstream) {
-        CompletionCall completion = new CompletionCall(client.newCall(request), errors, upstream);
+            OkHttpClient client,
+            Request request,
+            UpstreamErrors errors,
+            ChatPayloads payloads,
+            String upstream,
+            CallLimit limit) {
+        OrsException refused = limit.tryAcquire();
+        if (refused != null) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        CompletionCall completion =
+                new CompletionCall(client.newCall(request), errors, payloads, upstream, limit::release);
         completion.future.whenComplete((result, error) -> {
             if (error != null) {
                 completion.call.cancel(); // a no-op when the call itself failed
@@ -52,53 +66,39 @@ public final class CompletionCall implements Callback {
 
     @Override
     public void onFailure(Call failedCall, IOException e) {
-        if (future.isDone()) {
-            return; // cancelled through the future
+        try {
+            if (!future.isDone()) { // else cancelled through the future
+                fail(errors.beforeResponse(e));
+            }
+        } finally {
+            release.run(); // the dispatcher counts the call until this callback returns
         }
-        fail(errors.beforeResponse(e));
     }
 
     @Override
     public void onResponse(Call okCall, Response response) {
         try (response) {
             if (!response.isSuccessful()) {
-                fail(errors.fromResponse(response));
+                fail(OkHttpResponses.error(errors, response));
                 return;
             }
-            String body;
+            byte[] body;
             try {
-                body = response.body().string();
+                body = response.body().bytes();
             } catch (IOException e) {
                 if (!future.isDone()) {
                     fail(errors.bodyFailed(e));
                 }
                 return;
             }
-            succeed(parse(body));
+            succeed(payloads.completion(body));
         } catch (OrsException e) {
             fail(e);
         } catch (RuntimeException e) {
             fail(errors.internal("Reading the completion failed", e));
+        } finally {
+            release.run();
         }
-    }
-
-    private ChatCompletion parse(String body) {
-        ChatCompletion completion;
-        try {
-            completion = OrsJson.mapper().readValue(body, ChatCompletion.class);
-        } catch (JacksonException | RuntimeException e) {
-            throw errors.badCompletion(body, e);
-        }
-        if (completion == null) {
-            throw errors.badCompletion(body, null);
-        }
-        if (completion.choices() == null && completion.extra().containsKey("error")) {
-            // Some providers (OpenRouter among them) answer 200 with an error object.
-            throw errors.providerError(
-                    ChatError.parse(body).orElseGet(() -> new ChatError("(no message)", null, null, (String) null)),
-                    "error in a 200 response");
-        }
-        return completion;
     }
 
     private void succeed(ChatCompletion completion) {

@@ -2,6 +2,7 @@ package dev.orsgateway.upstream.okhttp.internal;
 
 import java.io.IOException;
 import okio.Buffer;
+import okio.ByteString;
 import okio.Source;
 import okio.Timeout;
 
@@ -16,14 +17,19 @@ import okio.Timeout;
  * stop it because it no longer reads. Seen here with a MockWebServer body {@code "data: x\r\r"}. With only {@code \n} in
  * its input the reader never needs to look ahead. Ending the last line keeps a final unterminated field from failing
  * with an {@code IllegalArgumentException}; the SSE rule that an event without its blank line is dropped still holds.
+ * It also drops a leading byte order mark, which the SSE grammar allows and okhttp-sse would read as part of the first
+ * field's name (losing the first event).
  */
 final class LineFeedSource implements Source {
+
+    private static final ByteString BOM = ByteString.of((byte) 0xEF, (byte) 0xBB, (byte) 0xBF);
 
     private final Source delegate;
     private final Buffer raw = new Buffer();
     private boolean afterCr; // the last byte passed on was a \r, rewritten to \n: a \n right after it is dropped
     private boolean lineOpen; // bytes have been passed on since the last line ending
     private boolean exhausted;
+    private boolean started; // past a possible byte order mark
 
     LineFeedSource(Source delegate) {
         this.delegate = delegate;
@@ -36,7 +42,20 @@ final class LineFeedSource implements Source {
         }
         while (true) {
             long read = delegate.read(raw, byteCount);
+            if (!started && read != -1 && raw.size() < BOM.size()) {
+                continue; // too few bytes to tell a byte order mark yet
+            }
+            if (!started) {
+                started = true;
+                if (raw.rangeEquals(0, BOM)) {
+                    raw.skip(BOM.size());
+                }
+            }
             if (read == -1) {
+                long rest = rewrite(sink); // bytes held back while looking for a byte order mark
+                if (rest > 0) {
+                    return rest;
+                }
                 exhausted = true;
                 if (lineOpen) {
                     lineOpen = false;

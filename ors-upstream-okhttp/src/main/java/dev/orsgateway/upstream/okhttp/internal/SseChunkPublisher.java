@@ -1,6 +1,9 @@
 package dev.orsgateway.upstream.okhttp.internal;
 
+import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.chat.ChatChunk;
+import dev.orsgateway.core.upstream.ChatPayloads;
+import dev.orsgateway.core.upstream.UpstreamErrors;
 import java.util.Objects;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,19 +19,29 @@ public final class SseChunkPublisher implements Flow.Publisher<ChatChunk> {
     private final OkHttpClient client;
     private final Request request;
     private final UpstreamErrors errors;
+    private final ChatPayloads payloads;
     private final String upstream;
+    private final CallLimit limit;
     private final int bufferSize;
     private final AtomicBoolean subscribed = new AtomicBoolean();
 
     /**
      * A publisher that will send {@code request} with {@code client}, buffering up to {@code bufferSize} parsed chunks
-     * ahead of demand.
+     * ahead of demand, if {@code limit} has room when it is subscribed.
      */
     public SseChunkPublisher(
-            OkHttpClient client, Request request, UpstreamErrors errors, String upstream, int bufferSize) {
+            OkHttpClient client,
+            Request request,
+            UpstreamErrors errors,
+            ChatPayloads payloads,
+            String upstream,
+            int bufferSize,
+            CallLimit limit) {
         this.client = client;
         this.request = request;
         this.errors = errors;
+        this.payloads = payloads;
+        this.limit = limit;
         this.upstream = upstream;
         this.bufferSize = bufferSize;
     }
@@ -40,7 +53,21 @@ public final class SseChunkPublisher implements Flow.Publisher<ChatChunk> {
             rejectSecondSubscriber(subscriber);
             return;
         }
-        new SseChunkSubscription(client, request, errors, upstream, bufferSize, subscriber).start();
+        OrsException refused = limit.tryAcquire();
+        SseChunkSubscription subscription = new SseChunkSubscription(
+                client,
+                request,
+                errors,
+                payloads,
+                upstream,
+                bufferSize,
+                subscriber,
+                refused == null ? limit::release : () -> {});
+        if (refused != null) {
+            subscription.refuse(refused);
+        } else {
+            subscription.start();
+        }
     }
 
     private static void rejectSecondSubscriber(Flow.Subscriber<? super ChatChunk> subscriber) {

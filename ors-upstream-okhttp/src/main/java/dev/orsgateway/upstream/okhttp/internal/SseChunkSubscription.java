@@ -1,18 +1,16 @@
 package dev.orsgateway.upstream.okhttp.internal;
 
-import com.fasterxml.jackson.core.JacksonException;
 import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.chat.ChatChunk;
-import dev.orsgateway.core.chat.ChatError;
-import dev.orsgateway.core.chat.ChunkChoice;
-import dev.orsgateway.core.internal.flow.Demand;
-import dev.orsgateway.core.json.OrsJson;
+import dev.orsgateway.core.upstream.ChatPayloads;
+import dev.orsgateway.core.upstream.UpstreamErrors;
 import java.io.IOException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.Call;
 import okhttp3.Callback;
@@ -58,9 +56,12 @@ final class SseChunkSubscription extends EventSourceListener implements Flow.Sub
     private final OkHttpClient client;
     private final Request request;
     private final UpstreamErrors errors;
+    private final ChatPayloads payloads;
     private final String upstream;
+    private final Runnable onFinish;
+    private final AtomicBoolean finished = new AtomicBoolean();
     private final ArrayBlockingQueue<ChatChunk> buffer;
-    private final Demand demand = new Demand();
+    private final AtomicLong demand = new AtomicLong();
     private final AtomicInteger workInProgress = new AtomicInteger();
     private final AtomicReference<IllegalArgumentException> badRequest = new AtomicReference<>();
     private final AtomicBoolean ended = new AtomicBoolean();
@@ -86,26 +87,45 @@ final class SseChunkSubscription extends EventSourceListener implements Flow.Sub
             OkHttpClient client,
             Request request,
             UpstreamErrors errors,
+            ChatPayloads payloads,
             String upstream,
             int bufferSize,
-            Flow.Subscriber<? super ChatChunk> subscriber) {
+            Flow.Subscriber<? super ChatChunk> subscriber,
+            Runnable onFinish) {
         this.client = client;
         this.request = request;
         this.errors = errors;
+        this.payloads = payloads;
         this.upstream = upstream;
+        this.onFinish = onFinish;
         this.buffer = new ArrayBlockingQueue<>(bufferSize);
         this.subscriber = subscriber;
+    }
+
+    /** Refuses the stream at once with {@code error} (a concurrency limit): {@code onSubscribe}, then {@code onError}. */
+    void refuse(OrsException error) {
+        end(error);
+        release();
+    }
+
+    /** Gives the concurrency slot back, once: when the dispatcher is done with the call, or it was never sent. */
+    private void release() {
+        if (finished.compareAndSet(false, true)) {
+            onFinish.run();
+        }
     }
 
     /** Signals {@code onSubscribe}, then sends the request unless the subscriber already cancelled. */
     void start() {
         drain(); // onSubscribe comes first (rule 1.9); the subscriber may request or cancel from inside it
         if (over()) {
+            release();
             return;
         }
         Call newCall = client.newCall(request);
         call = newCall;
         if (cancelled) { // a cancel that raced with this start saw no call to cancel
+            release();
             return;
         }
         startNanos = System.nanoTime();
@@ -121,7 +141,8 @@ final class SseChunkSubscription extends EventSourceListener implements Flow.Sub
             // Rule 3.9: signal onError(IllegalArgumentException); the drain loop also cancels the call.
             badRequest.compareAndSet(null, new IllegalArgumentException("Rule 3.9: request(n) needs n > 0, got " + n));
         } else {
-            demand.increase(n); // saturates at Long.MAX_VALUE (rule 3.17)
+            demand.getAndAccumulate(
+                    n, (current, add) -> current + add < 0 ? Long.MAX_VALUE : current + add); // rule 3.17
         }
         drain(); // re-entrant calls from onNext return at once (rule 3.3)
     }
@@ -181,9 +202,10 @@ final class SseChunkSubscription extends EventSourceListener implements Flow.Sub
             boolean end = terminated;
             ChatChunk next = buffer.peek();
             if (next != null) {
-                if (!demand.tryDecrement()) {
+                if (demand.get() == 0) {
                     return; // rule 1.1: never more onNext than requested
                 }
+                demand.decrementAndGet(); // only this loop decrements
                 buffer.poll(); // frees a slot: a reader blocked on the full buffer goes on
                 try {
                     s.onNext(next);
@@ -283,14 +305,25 @@ final class SseChunkSubscription extends EventSourceListener implements Flow.Sub
 
     @Override
     public void onFailure(Call failedCall, IOException e) {
-        if (over()) {
-            return; // our own cancel
+        try {
+            if (!over()) { // else our own cancel
+                end(errors.beforeResponse(e));
+            }
+        } finally {
+            release();
         }
-        end(errors.beforeResponse(e));
     }
 
     @Override
     public void onResponse(Call okCall, Response response) {
+        try {
+            stream(response);
+        } finally {
+            release(); // the dispatcher counts the call until this callback returns
+        }
+    }
+
+    private void stream(Response response) {
         if (over()) {
             response.close();
             return;
@@ -346,13 +379,13 @@ final class SseChunkSubscription extends EventSourceListener implements Flow.Sub
         }
         ChatChunk chunk;
         try {
-            chunk = parse(type, data);
+            chunk = payloads.chunk(type, data);
         } catch (OrsException e) {
             end(e);
             cancelCall();
             return;
         }
-        if (hasFinishReason(chunk)) {
+        if (ChatPayloads.hasFinishReason(chunk)) {
             sawFinishReason = true;
         }
         chunks++;
@@ -383,51 +416,14 @@ final class SseChunkSubscription extends EventSourceListener implements Flow.Sub
         }
         OrsException error;
         if (response != null && !response.isSuccessful()) {
-            error = errors.fromResponse(response);
+            error = OkHttpResponses.error(errors, response);
         } else if (!opened && response != null) {
-            error = errors.notEventStream(response); // okhttp-sse checked the content type
+            error = OkHttpResponses.notEventStream(errors, response); // okhttp-sse checked the content type
         } else if (!opened && t instanceof IOException io) {
             error = errors.beforeResponse(io);
         } else {
             error = errors.streamBroken(t, chunks);
         }
         end(error);
-    }
-
-    // ---- Parsing one event ----
-
-    private ChatChunk parse(String type, String data) {
-        if ("error".equals(type)) {
-            // An `event: error` frame is an error whatever its data looks like.
-            throw errors.streamed(ChatError.parse(data)
-                    .orElseGet(() -> new ChatError(UpstreamErrors.snippet(data, null), null, null, (String) null)));
-        }
-        ChatChunk chunk;
-        try {
-            chunk = OrsJson.mapper().readValue(data, ChatChunk.class);
-        } catch (JacksonException | RuntimeException e) {
-            throw errors.badChunk(data, e);
-        }
-        if (chunk == null) {
-            throw errors.badChunk(data, null); // the JSON literal null
-        }
-        if (chunk.choices() == null && chunk.extra().containsKey("error")) {
-            // {"error":{...}} in place of a chunk: the provider failed after the stream had begun.
-            throw errors.streamed(chunk.findError()
-                    .orElseGet(() -> new ChatError(UpstreamErrors.snippet(data, null), null, null, (String) null)));
-        }
-        return chunk;
-    }
-
-    private static boolean hasFinishReason(ChatChunk chunk) {
-        if (chunk.choices() == null) {
-            return false;
-        }
-        for (ChunkChoice choice : chunk.choices()) {
-            if (choice != null && choice.finishReason() != null) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -1,28 +1,31 @@
-package dev.orsgateway.upstream.okhttp.internal;
+package dev.orsgateway.core.upstream;
 
 import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.chat.ChatError;
 import dev.orsgateway.core.model.ErrorPayload;
-import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.PortUnreachableException;
 import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
-import okhttp3.Headers;
-import okhttp3.MediaType;
-import okhttp3.Response;
 
 /**
  * Turns everything that can go wrong with one upstream into an {@link OrsException}: HTTP errors keep the status class
  * and the provider's message, transport failures become 502/504 naming the upstream. Every text taken from the upstream
  * goes through the {@link Redactor} first.
+ *
+ * <p>Transports read at most {@link #MAX_ERROR_BODY_BYTES} of an error body and pass it here as text; timeouts are
+ * recognized as {@link InterruptedIOException}s (OkHttp, blocking sockets) and {@link HttpTimeoutException}s (the JDK's
+ * client).
  */
 public final class UpstreamErrors {
 
@@ -43,10 +46,13 @@ public final class UpstreamErrors {
     /** Default code of an upstream 429 when the provider sent none. */
     public static final String RATE_LIMITED = "upstream_rate_limited";
 
+    /** A stream was refused because a concurrency limit of the gateway's upstream transport was reached: 429. */
+    public static final String CONCURRENCY_LIMIT = "upstream_concurrency_limit";
+
     /** Error bodies are read up to this size; the rest is left unread. */
-    static final long MAX_ERROR_BODY_BYTES = 64 * 1024;
+    public static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
     /** Plain-text and HTML bodies are quoted up to this many characters. */
-    static final int MAX_SNIPPET_CHARS = 300;
+    public static final int MAX_SNIPPET_CHARS = 300;
 
     /** Response headers worth passing on with an error (lower case). */
     private static final String[] KEPT_HEADERS = {"retry-after", "retry-after-ms"};
@@ -59,19 +65,28 @@ public final class UpstreamErrors {
     private final String upstream;
     private final Redactor redactor;
 
-    /** Errors naming {@code upstream} (an {@link Endpoint#describe()}), with text masked by {@code redactor}. */
+    /**
+     * Errors naming an upstream.
+     *
+     * @param upstream the upstream's description, e.g. an {@link Endpoint#describe()}
+     * @param redactor masks credentials in every message
+     */
     public UpstreamErrors(String upstream, Redactor redactor) {
         this.upstream = upstream;
         this.redactor = redactor;
     }
 
-    /** The error for a non-2xx response; reads (at most 64 KiB of) its body. */
-    public OrsException fromResponse(Response response) {
-        return fromHttp(response.code(), contentType(response), readErrorBody(response), response.headers());
-    }
-
-    /** The error for an HTTP status with its (possibly empty, possibly non-JSON) body. */
-    public OrsException fromHttp(int status, String contentType, String body, Headers headers) {
+    /**
+     * The error for a non-2xx response.
+     *
+     * @param status the HTTP status
+     * @param contentType the response's {@code Content-Type}, or {@code null}
+     * @param body (up to {@link #MAX_ERROR_BODY_BYTES} of) the body as text, possibly empty or not JSON
+     * @param headers the response's header values by name (any case), {@code null} where absent; {@code retry-after}
+     *     and {@code retry-after-ms} are kept in the error's headers
+     * @return the error
+     */
+    public OrsException fromHttp(int status, String contentType, String body, Function<String, String> headers) {
         Optional<ChatError> parsed = ChatError.parse(body);
         String detail =
                 parsed.map(ChatError::message).filter(m -> !m.isBlank()).orElseGet(() -> snippet(body, contentType));
@@ -102,8 +117,8 @@ public final class UpstreamErrors {
     }
 
     /** A failure before any response arrived: connecting, sending, or waiting for the headers. */
-    public OrsException beforeResponse(IOException e) {
-        if (e instanceof InterruptedIOException) {
+    public OrsException beforeResponse(Throwable e) {
+        if (isTimeout(e)) {
             return error(
                     OrsException.SERVER_ERROR,
                     TIMEOUT,
@@ -133,7 +148,7 @@ public final class UpstreamErrors {
 
     /** A stream that failed after it opened: an idle timeout (504) or a broken connection (502). */
     public OrsException streamBroken(Throwable e, long chunks) {
-        if (e instanceof InterruptedIOException) {
+        if (isTimeout(e)) {
             return error(
                     OrsException.SERVER_ERROR,
                     TIMEOUT,
@@ -162,10 +177,25 @@ public final class UpstreamErrors {
                 null);
     }
 
-    /** A 2xx answer to a streaming request that is not {@code text/event-stream}; reads (some of) its body. */
-    public OrsException notEventStream(Response response) {
-        String contentType = contentType(response);
-        String body = readErrorBody(response);
+    /** A stream that received nothing for longer than {@code timeout} (504). */
+    public OrsException idle(Duration timeout, long chunks) {
+        return error(
+                OrsException.SERVER_ERROR,
+                TIMEOUT,
+                504,
+                "The upstream " + upstream + " stopped sending within the read timeout (" + timeout.toMillis()
+                        + " ms) after " + chunks + " chunks",
+                null);
+    }
+
+    /**
+     * A 2xx answer to a streaming request that is not {@code text/event-stream}.
+     *
+     * @param contentType its {@code Content-Type}, or {@code null}
+     * @param body (up to {@link #MAX_ERROR_BODY_BYTES} of) its body
+     * @return a 502 {@code upstream_bad_response}
+     */
+    public OrsException notEventStream(String contentType, String body) {
         String detail = ChatError.parse(body)
                 .map(ChatError::message)
                 .filter(m -> !m.isBlank())
@@ -192,8 +222,8 @@ public final class UpstreamErrors {
     }
 
     /** Reading a non-streaming response body failed: a timeout (504) or a broken connection (502). */
-    public OrsException bodyFailed(IOException e) {
-        if (e instanceof InterruptedIOException) {
+    public OrsException bodyFailed(Throwable e) {
+        if (isTimeout(e)) {
             return error(
                     OrsException.SERVER_ERROR,
                     TIMEOUT,
@@ -217,6 +247,18 @@ public final class UpstreamErrors {
                 502,
                 "The upstream " + upstream + " sent a body that is not a chat completion: " + snippet(body, null),
                 cause);
+    }
+
+    /**
+     * A stream or call refused at once because {@code limit} of them are open: a 429 {@code too_many_requests} with a
+     * {@code Retry-After} of one second, never a silent queue.
+     */
+    public OrsException overLimit(String what, int limit) {
+        return OrsException.tooManyRequests(
+                CONCURRENCY_LIMIT,
+                "The gateway has " + limit + " " + what + " open to the upstream " + upstream
+                        + ", its limit; retry shortly",
+                Duration.ofSeconds(1));
     }
 
     /** An unexpected failure inside the gateway while talking to the upstream (500). */
@@ -310,27 +352,18 @@ public final class UpstreamErrors {
                 : e.getClass().getSimpleName() + ": " + message;
     }
 
-    private static String contentType(Response response) {
-        MediaType type = response.body().contentType();
-        return type == null ? response.header("Content-Type") : type.toString();
+    /** Whether a transport failure is a timeout: blocking sockets' and the JDK client's. */
+    private static boolean isTimeout(Throwable e) {
+        return e instanceof InterruptedIOException || e instanceof HttpTimeoutException;
     }
 
-    /** Reads up to {@link #MAX_ERROR_BODY_BYTES} of the body without consuming more; never throws. */
-    private static String readErrorBody(Response response) {
-        try {
-            return response.peekBody(MAX_ERROR_BODY_BYTES).string();
-        } catch (IOException | RuntimeException e) {
-            return "";
-        }
-    }
-
-    private static Map<String, String> keptHeaders(Headers headers) {
+    private static Map<String, String> keptHeaders(Function<String, String> headers) {
         if (headers == null) {
             return null;
         }
         Map<String, String> kept = new LinkedHashMap<>();
         for (String name : KEPT_HEADERS) {
-            String value = headers.get(name);
+            String value = headers.apply(name);
             if (value != null) {
                 kept.put(name, value);
             }
@@ -342,7 +375,7 @@ public final class UpstreamErrors {
      * A one-line, length-capped quote of a body that is not an error object: HTML loses its markup (error pages from
      * proxies and load balancers are mostly markup), whitespace collapses.
      */
-    static String snippet(String body, String contentType) {
+    public static String snippet(String body, String contentType) {
         if (body == null) {
             return "";
         }

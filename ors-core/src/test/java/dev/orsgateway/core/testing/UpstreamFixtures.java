@@ -1,8 +1,9 @@
-package dev.orsgateway.upstream.okhttp;
+package dev.orsgateway.core.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.chat.ChatChunk;
 import dev.orsgateway.core.chat.ChatCompletionRequest;
 import dev.orsgateway.core.chat.ChatDelta;
@@ -15,13 +16,21 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** The provider streams under {@code fixtures/} and small builders of SSE bodies and requests. */
-final class Fixtures {
+/**
+ * Test fixture for upstream transports: the recorded provider streams under {@code fixtures/upstream/}, small builders of
+ * SSE bodies and requests, and waits for a publisher's or a future's outcome.
+ */
+public final class UpstreamFixtures {
 
-    static final List<String> PROVIDER_STREAMS = List.of(
+    public static final List<String> PROVIDER_STREAMS = List.of(
             "openai/text.sse",
             "openai/tool-calls.sse",
             "ollama/haiku.sse",
@@ -30,11 +39,11 @@ final class Fixtures {
             "groq/x-groq-usage.sse",
             "llamacpp/answer.sse");
 
-    private Fixtures() {}
+    private UpstreamFixtures() {}
 
     /** The text of a fixture, by path relative to {@code fixtures/}. */
-    static String text(String relative) {
-        try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + relative)) {
+    public static String text(String relative) {
+        try (InputStream in = UpstreamFixtures.class.getResourceAsStream("/fixtures/upstream/" + relative)) {
             assertThat(in).as("fixture %s", relative).isNotNull();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -43,7 +52,7 @@ final class Fixtures {
     }
 
     /** The chunks an SSE body carries, read line by line independently of the code under test. */
-    static List<ChatChunk> expectedChunks(String sse) {
+    public static List<ChatChunk> expectedChunks(String sse) {
         List<ChatChunk> chunks = new ArrayList<>();
         for (String line : sse.split("\r\n|\r|\n")) {
             if (!line.startsWith("data:")) {
@@ -57,7 +66,7 @@ final class Fixtures {
         return chunks;
     }
 
-    static ChatChunk chunk(String json) {
+    public static ChatChunk chunk(String json) {
         try {
             return OrsJson.read(json, ChatChunk.class);
         } catch (JsonProcessingException e) {
@@ -66,7 +75,7 @@ final class Fixtures {
     }
 
     /** A content chunk whose index is zero-padded, so that every event of a generated stream has the same size. */
-    static String contentEvent(long index, String finishReason) {
+    public static String contentEvent(long index, String finishReason) {
         ChatChunk chunk = new ChatChunk(
                 String.format("chatcmpl-%010d", index),
                 1764079650L,
@@ -77,7 +86,7 @@ final class Fixtures {
     }
 
     /** An SSE body of {@code n} content chunks, the last with {@code finish_reason: stop}, then {@code [DONE]}. */
-    static String contentStream(int n) {
+    public static String contentStream(int n) {
         StringBuilder body = new StringBuilder();
         for (int i = 0; i < n; i++) {
             body.append(contentEvent(i, i == n - 1 ? "stop" : null));
@@ -86,7 +95,7 @@ final class Fixtures {
     }
 
     /** The concatenated {@code delta.content} of the chunks. */
-    static String content(List<ChatChunk> chunks) {
+    public static String content(List<ChatChunk> chunks) {
         return chunks.stream()
                 .flatMap(c -> c.choices() == null ? Stream.empty() : c.choices().stream())
                 .map(ChunkChoice::delta)
@@ -95,15 +104,48 @@ final class Fixtures {
                 .collect(Collectors.joining());
     }
 
-    static ChatDelta delta(String content) {
+    public static ChatDelta delta(String content) {
         return new ChatDelta(null, content, null, null, null, null, null, null);
     }
 
     /** A small request. */
-    static ChatCompletionRequest request() {
+    public static ChatCompletionRequest request() {
         return ChatCompletionRequest.builder()
                 .model("gpt-4o-mini")
                 .addMessage(ChatMessage.user("Say hello"))
                 .build();
+    }
+
+    /** Subscribes with unbounded demand and waits for completion. */
+    public static List<ChatChunk> collect(Flow.Publisher<ChatChunk> publisher) {
+        RecordingSubscriber<ChatChunk> subscriber = RecordingSubscriber.unbounded();
+        publisher.subscribe(subscriber);
+        return subscriber.awaitCompletion();
+    }
+
+    /** Subscribes with unbounded demand and waits for the failure, which must be an {@link OrsException}. */
+    public static OrsException failure(Flow.Publisher<ChatChunk> publisher) {
+        RecordingSubscriber<ChatChunk> subscriber = RecordingSubscriber.unbounded();
+        publisher.subscribe(subscriber);
+        Throwable error = subscriber.awaitError();
+        if (error instanceof OrsException ors) {
+            return ors;
+        }
+        throw new AssertionError("expected an OrsException", error);
+    }
+
+    /** Waits for the future's failure, which must be an {@link OrsException}. */
+    public static OrsException failure(CompletableFuture<?> future) {
+        try {
+            Object value = future.get(10, TimeUnit.SECONDS);
+            throw new AssertionError("expected a failure, got " + value);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof OrsException ors) {
+                return ors;
+            }
+            throw new AssertionError("expected an OrsException", e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw new AssertionError("no outcome", e);
+        }
     }
 }

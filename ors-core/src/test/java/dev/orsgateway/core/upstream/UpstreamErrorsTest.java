@@ -1,4 +1,4 @@
-package dev.orsgateway.upstream.okhttp.internal;
+package dev.orsgateway.core.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +9,6 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.List;
-import okhttp3.Headers;
 import org.junit.jupiter.api.Test;
 
 class UpstreamErrorsTest {
@@ -36,7 +35,7 @@ class UpstreamErrorsTest {
 
     @Test
     void emptyBodyFallsBackToTheStatus() {
-        OrsException error = errors.fromHttp(502, null, "", Headers.of());
+        OrsException error = errors.fromHttp(502, null, "", name -> null);
 
         assertThat(error.httpStatus()).isEqualTo(502);
         assertThat(error.getMessage()).isEqualTo("The upstream " + UPSTREAM + " failed (HTTP 502)");
@@ -45,7 +44,7 @@ class UpstreamErrorsTest {
     @Test
     void providerMessagesAreRedacted() {
         OrsException error = errors.fromHttp(
-                400, "application/json", "{\"error\":{\"message\":\"bad key sk-secret-key-1 in body\"}}", Headers.of());
+                400, "application/json", "{\"error\":{\"message\":\"bad key sk-secret-key-1 in body\"}}", name -> null);
 
         assertThat(error.getMessage()).isEqualTo("bad key *** in body");
     }
@@ -53,7 +52,7 @@ class UpstreamErrorsTest {
     @Test
     void numericProviderCodesAreNotErrorCodes() {
         OrsException error = errors.fromHttp(
-                429, "application/json", "{\"error\":{\"message\":\"slow down\",\"code\":429}}", Headers.of());
+                429, "application/json", "{\"error\":{\"message\":\"slow down\",\"code\":429}}", name -> null);
 
         assertThat(error.error().code()).isEqualTo(UpstreamErrors.RATE_LIMITED);
         assertThat(error.error().headers()).isNull();
@@ -61,7 +60,7 @@ class UpstreamErrorsTest {
 
     @Test
     void requestTimeoutFromTheUpstreamIsA504() {
-        OrsException error = errors.fromHttp(408, "text/plain", "Request Timeout", Headers.of());
+        OrsException error = errors.fromHttp(408, "text/plain", "Request Timeout", name -> null);
 
         assertThat(error.httpStatus()).isEqualTo(504);
         assertThat(error.error().code()).isEqualTo(UpstreamErrors.TIMEOUT);

@@ -1,4 +1,4 @@
-package dev.orsgateway.upstream.okhttp;
+package dev.orsgateway.core.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * no overlapping signals (rule 1.3), no more onNext than requested (rule 1.1), nothing after a terminal signal (rule
  * 1.7). Demand is manual: {@link #request(long)}, unless an initial request is given.
  */
-class RecordingSubscriber<T> implements Flow.Subscriber<T> {
+public class RecordingSubscriber<T> implements Flow.Subscriber<T> {
 
     private static final long WAIT_SECONDS = 10;
 
@@ -33,16 +33,16 @@ class RecordingSubscriber<T> implements Flow.Subscriber<T> {
     private volatile int signalsAfterCancel;
     private volatile boolean cancelled;
 
-    RecordingSubscriber() {
+    public RecordingSubscriber() {
         this(0);
     }
 
-    RecordingSubscriber(long initialRequest) {
+    public RecordingSubscriber(long initialRequest) {
         this.initialRequest = initialRequest;
     }
 
     /** A subscriber that requests everything up front. */
-    static <T> RecordingSubscriber<T> unbounded() {
+    public static <T> RecordingSubscriber<T> unbounded() {
         return new RecordingSubscriber<>(Long.MAX_VALUE);
     }
 
@@ -99,19 +99,19 @@ class RecordingSubscriber<T> implements Flow.Subscriber<T> {
         }
     }
 
-    void request(long n) {
+    public void request(long n) {
         if (n > 0) {
             requested.accumulateAndGet(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
         }
         subscription().request(n);
     }
 
-    void cancel() {
+    public void cancel() {
         cancelled = true;
         subscription().cancel();
     }
 
-    Flow.Subscription subscription() {
+    public Flow.Subscription subscription() {
         try {
             return subscription.get(WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
@@ -119,12 +119,12 @@ class RecordingSubscriber<T> implements Flow.Subscriber<T> {
         }
     }
 
-    boolean isSubscribed() {
+    public boolean isSubscribed() {
         return subscription.isDone();
     }
 
     /** Waits until at least {@code count} items have arrived, and returns a copy of them. */
-    List<T> awaitItems(int count) throws InterruptedException {
+    public List<T> awaitItems(int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
         synchronized (items) {
             while (items.size() < count) {
@@ -139,14 +139,14 @@ class RecordingSubscriber<T> implements Flow.Subscriber<T> {
         }
     }
 
-    List<T> items() {
+    public List<T> items() {
         synchronized (items) {
             return new ArrayList<>(items);
         }
     }
 
     /** Waits for onComplete and returns the items. */
-    List<T> awaitCompletion() {
+    public List<T> awaitCompletion() {
         try {
             terminal.get(WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -159,7 +159,7 @@ class RecordingSubscriber<T> implements Flow.Subscriber<T> {
     }
 
     /** Waits for onError and returns its throwable. */
-    Throwable awaitError() {
+    public Throwable awaitError() {
         try {
             terminal.get(WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -171,15 +171,15 @@ class RecordingSubscriber<T> implements Flow.Subscriber<T> {
         return fail("expected onError, got onComplete after %d items", items().size());
     }
 
-    boolean isTerminated() {
+    public boolean isTerminated() {
         return terminated;
     }
 
-    int signalsAfterCancel() {
+    public int signalsAfterCancel() {
         return signalsAfterCancel;
     }
 
-    void assertNoViolations() {
+    public void assertNoViolations() {
         synchronized (violations) {
             assertThat(violations).as("Reactive Streams violations").isEmpty();
         }

@@ -1,4 +1,4 @@
-package dev.orsgateway.upstream.okhttp.internal;
+package dev.orsgateway.core.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,11 +22,28 @@ class EndpointTest {
         "https://r.openai.azure.com/openai/v1/#frag, https://r.openai.azure.com/openai/v1/chat/completions"
     })
     void normalizesToChatCompletions(String base, String url) {
-        assertThat(Endpoint.parse(base).url().toString()).isEqualTo(url);
+        assertThat(Endpoint.parse(base).uri().toString()).isEqualTo(url);
     }
 
     @ParameterizedTest
-    @CsvSource({"not a url", "ftp://example.com/v1", "''"})
+    @CsvSource({
+        "https://user:hunter22@llm.example.com:8443/v1/?api-version=2024-10-21&key=AIzaSyD-secret,"
+                + " https://llm.example.com:8443/v1/chat/completions?api-version=2024-10-21&key=***",
+        "HTTPS://API.Example.COM:443/v1?key=a%2Fb, https://api.example.com/v1/chat/completions?key=***"
+    })
+    void describeHidesUserInfoAndQueryValuesButApiVersion(String base, String description) {
+        assertThat(Endpoint.parse(base).describe()).isEqualTo(description);
+    }
+
+    @org.junit.jupiter.api.Test
+    void secretsHoldThePasswordAndQueryValuesAsWrittenAndDecoded() {
+        assertThat(Endpoint.parse("http://u:pw-123456@h/v1?key=a%2Fbcdefg&api-version=1")
+                        .secrets())
+                .containsExactly("pw-123456", "a%2Fbcdefg", "a/bcdefg");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"not a url", "http:///v1", "/v1", "ftp://example.com/v1", "''"})
     void rejectsWhatIsNotHttp(String base) {
         assertThatThrownBy(() -> Endpoint.parse(base)).isInstanceOf(IllegalArgumentException.class);
     }
