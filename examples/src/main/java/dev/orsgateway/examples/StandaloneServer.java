@@ -1,12 +1,14 @@
 package dev.orsgateway.examples;
 
 import dev.orsgateway.core.OrsGateway;
+import dev.orsgateway.core.spi.ChatCompletionsUpstream;
 import dev.orsgateway.core.spi.ResponseStore;
 import dev.orsgateway.examples.scripted.ScriptedChatServer;
 import dev.orsgateway.server.OrsServlet;
 import dev.orsgateway.server.OrsServletConfig;
 import dev.orsgateway.store.sqlite.SqliteResponseStore;
 import dev.orsgateway.transcoder.ChatTranscoder;
+import dev.orsgateway.upstream.jdk.JdkHttpChatCompletionsUpstream;
 import dev.orsgateway.upstream.okhttp.OkHttpChatCompletionsUpstream;
 import jakarta.servlet.ServletRegistration;
 import java.nio.file.Path;
@@ -24,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway as a standalone HTTP server: embedded Tomcat serving {@link OrsServlet} under {@code /v1}, a SQLite
- * store, and an OkHttp upstream, all configured by environment variables (see {@link Settings}). Ctrl-C stops it
+ * store, and a non-blocking upstream over the JDK's HTTP client (or OkHttp, {@code UPSTREAM_TRANSPORT=okhttp}), all
+ * configured by environment variables (see {@link Settings}). Ctrl-C stops it
  * cleanly: new requests are refused, open streams get a few seconds to finish, then the store is closed.
  */
 public final class StandaloneServer implements AutoCloseable {
@@ -32,7 +35,7 @@ public final class StandaloneServer implements AutoCloseable {
 
     private final Settings settings;
     private final ScriptedChatServer demo;
-    private final OkHttpChatCompletionsUpstream upstream;
+    private final ChatCompletionsUpstream upstream;
     private final ResponseStore store;
     private final Tomcat tomcat;
 
@@ -40,11 +43,7 @@ public final class StandaloneServer implements AutoCloseable {
         this.settings = settings;
         this.demo = settings.isDemo() ? ScriptedChatServer.start() : null;
         String upstreamUrl = demo != null ? demo.baseUrl().toString() : settings.upstreamUrl();
-        this.upstream = OkHttpChatCompletionsUpstream.builder()
-                .baseUrl(upstreamUrl)
-                .apiKey(settings.upstreamApiKey())
-                .connectTimeout(settings.connectTimeout())
-                .build();
+        this.upstream = upstream(settings, upstreamUrl);
         this.store = SqliteResponseStore.builder().jdbcUrl(settings.jdbcUrl()).build();
         OrsGateway gateway = OrsGateway.builder()
                 .transcoder(ChatTranscoder.create())
@@ -93,7 +92,13 @@ public final class StandaloneServer implements AutoCloseable {
         } catch (LifecycleException e) {
             log.warn("stopping Tomcat failed", e);
         }
-        upstream.close();
+        if (upstream instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                log.warn("closing the upstream failed", e);
+            }
+        }
         if (store instanceof AutoCloseable closeable) {
             try {
                 closeable.close();
@@ -105,6 +110,32 @@ public final class StandaloneServer implements AutoCloseable {
             demo.close();
         }
         log.info("ORS Gateway stopped");
+    }
+
+    /**
+     * The upstream transport. The JDK's client by default: non-blocking, no thread per stream, and the least CPU per
+     * token in the load harness (see ors-upstream-jdk's README). OkHttp holds one thread per open stream on Java 17.
+     */
+    private static ChatCompletionsUpstream upstream(Settings settings, String url) {
+        if (settings.transport().equals("okhttp")) {
+            return OkHttpChatCompletionsUpstream.builder()
+                    .baseUrl(url)
+                    .apiKey(settings.upstreamApiKey())
+                    .connectTimeout(settings.connectTimeout())
+                    .maxRequests(settings.maxConcurrentResponses())
+                    .maxRequestsPerHost(settings.maxConcurrentResponses())
+                    .build();
+        }
+        JdkHttpChatCompletionsUpstream.Builder jdk = JdkHttpChatCompletionsUpstream.builder()
+                .baseUrl(url)
+                .apiKey(settings.upstreamApiKey())
+                .connectTimeout(settings.connectTimeout())
+                .maxConcurrentStreams(settings.maxConcurrentResponses());
+        if (settings.transport().equals("jdk-inline")) {
+            // Parsing and transcoding on the client's selector thread: the fewest thread hand-offs per token.
+            jdk.executor(Runnable::run);
+        }
+        return jdk.build();
     }
 
     private static Tomcat tomcat(Settings settings, OrsServlet servlet) {
@@ -163,6 +194,8 @@ public final class StandaloneServer implements AutoCloseable {
      *     {@value #DEFAULT_MAX_CONNECTIONS}
      * @param containerThreads {@code ORS_CONTAINER_THREADS}: Tomcat's fixed worker pool; default
      *     {@value #DEFAULT_CONTAINER_THREADS}
+     * @param transport {@code UPSTREAM_TRANSPORT}: {@code jdk} (default), {@code jdk-inline} (the JDK client with
+     *     stream work on its selector thread) or {@code okhttp}
      */
     public record Settings(
             String upstreamUrl,
@@ -176,7 +209,11 @@ public final class StandaloneServer implements AutoCloseable {
             Path workDirectory,
             int maxConcurrentResponses,
             int maxConnections,
-            int containerThreads) {
+            int containerThreads,
+            String transport) {
+
+        /** The transports {@code UPSTREAM_TRANSPORT} may name. */
+        public static final List<String> TRANSPORTS = List.of("jdk", "jdk-inline", "okhttp");
 
         /** The default of {@code ORS_MAX_CONCURRENT_RESPONSES}. */
         public static final int DEFAULT_MAX_CONCURRENT_RESPONSES = 10_000;
@@ -210,7 +247,8 @@ public final class StandaloneServer implements AutoCloseable {
                     workDirectory,
                     DEFAULT_MAX_CONCURRENT_RESPONSES,
                     DEFAULT_MAX_CONNECTIONS,
-                    DEFAULT_CONTAINER_THREADS);
+                    DEFAULT_CONTAINER_THREADS,
+                    "jdk");
         }
 
         /** The default upstream: a local Ollama. */
@@ -252,7 +290,8 @@ public final class StandaloneServer implements AutoCloseable {
                     work == null ? tempDirectory() : Path.of(work),
                     positive(env, "ORS_MAX_CONCURRENT_RESPONSES", DEFAULT_MAX_CONCURRENT_RESPONSES),
                     positive(env, "ORS_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS),
-                    positive(env, "ORS_CONTAINER_THREADS", DEFAULT_CONTAINER_THREADS));
+                    positive(env, "ORS_CONTAINER_THREADS", DEFAULT_CONTAINER_THREADS),
+                    transport(env.get("UPSTREAM_TRANSPORT")));
         }
 
         private static int integer(Map<String, String> env, String name, int fallback) {
@@ -265,6 +304,15 @@ public final class StandaloneServer implements AutoCloseable {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(name + " must be a whole number, was '" + value + "'", e);
             }
+        }
+
+        private static String transport(String value) {
+            String name = blankToNull(value) == null ? "jdk" : value.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!TRANSPORTS.contains(name)) {
+                throw new IllegalArgumentException(
+                        "UPSTREAM_TRANSPORT must be one of " + TRANSPORTS + ", was '" + value + "'");
+            }
+            return name;
         }
 
         private static int positive(Map<String, String> env, String name, int fallback) {

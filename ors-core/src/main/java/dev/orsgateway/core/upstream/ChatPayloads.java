@@ -3,6 +3,7 @@ package dev.orsgateway.core.upstream;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.chat.ChatChunk;
+import dev.orsgateway.core.chat.ChatChunkReader;
 import dev.orsgateway.core.chat.ChatCompletion;
 import dev.orsgateway.core.chat.ChatError;
 import dev.orsgateway.core.chat.ChunkChoice;
@@ -113,12 +114,28 @@ public final class ChatPayloads {
      *     {@code upstream_bad_response})
      */
     public ChatChunk chunk(String eventType, byte[] data, int offset, int length) {
+        return chunk(eventType, data, offset, length, null);
+    }
+
+    /**
+     * {@link #chunk(String, byte[], int, int)} through the stream's own {@link ChatChunkReader} (faster, and it
+     * allocates less, for the common chunk shapes; same result).
+     *
+     * @param eventType the event's {@code event:} field, or {@code null}
+     * @param data the UTF-8 bytes of its data
+     * @param offset where the data starts
+     * @param length its length
+     * @param reader the stream's reader, or {@code null} for the mapper
+     * @return the chunk
+     * @throws OrsException as {@link #chunk(String, byte[], int, int)}
+     */
+    public ChatChunk chunk(String eventType, byte[] data, int offset, int length, ChatChunkReader reader) {
         if (ERROR_EVENT.equals(eventType)) {
             throw streamedError(new String(data, offset, length, StandardCharsets.UTF_8));
         }
         ChatChunk chunk;
         try {
-            chunk = CHUNK.readValue(data, offset, length);
+            chunk = reader != null ? reader.read(data, offset, length) : CHUNK.readValue(data, offset, length);
         } catch (IOException | RuntimeException e) {
             throw errors.badChunk(new String(data, offset, length, StandardCharsets.UTF_8), e);
         }

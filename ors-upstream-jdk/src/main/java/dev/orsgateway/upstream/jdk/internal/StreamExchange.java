@@ -2,6 +2,7 @@ package dev.orsgateway.upstream.jdk.internal;
 
 import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.chat.ChatChunk;
+import dev.orsgateway.core.chat.ChatChunkReader;
 import dev.orsgateway.core.upstream.ChatPayloads;
 import dev.orsgateway.core.upstream.UpstreamErrors;
 import java.io.ByteArrayOutputStream;
@@ -84,6 +85,7 @@ public final class StreamExchange implements Flow.Subscription {
     private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>(2);
     private final ArrayDeque<ChatChunk> queue;
     private final SseParser parser = new SseParser();
+    private final ChatChunkReader chunkReader = new ChatChunkReader();
     private boolean subscribeSignalled;
     private boolean done;
     private boolean discarding;
@@ -443,7 +445,7 @@ public final class StreamExchange implements Flow.Subscription {
             return true; // an empty data field: a keep-alive in all but name
         }
         try {
-            ChatChunk chunk = payloads.chunk(type, data, 0, length);
+            ChatChunk chunk = payloads.chunk(type, data, 0, length, chunkReader);
             if (ChatPayloads.hasFinishReason(chunk)) {
                 sawFinishReason = true;
             }
