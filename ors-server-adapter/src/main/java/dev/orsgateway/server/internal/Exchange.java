@@ -368,6 +368,9 @@ public final class Exchange implements WriteListener, AsyncListener {
                 return false;
             }
             if (encoder.isEmpty() && !sourceLast) {
+                // Idle until the next event: Jackson's 8 KB output buffer goes back to its recycler rather than
+                // staying with a stream that may be silent for long (thousands of held streams).
+                encoder.close();
                 return false;
             }
             sourceInFlight = true;

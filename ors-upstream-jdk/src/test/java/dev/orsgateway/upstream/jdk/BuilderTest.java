@@ -118,7 +118,11 @@ class BuilderTest {
 
             assertThat(subscriber.awaitCompletion()).hasSize(3);
         }
-        assertThat(threads).isNotEmpty().allMatch(name -> name.contains("HttpClient") || name.contains("Selector"));
+        // The client's selector thread, or the subscribing thread when the chunks were already there: never a pool of
+        // ours (which thread of the two depends on timing, so neither is required).
+        assertThat(threads)
+                .isNotEmpty()
+                .noneMatch(name -> name.startsWith("ors-jdk-http-") && name.contains("-worker-"));
     }
 
     @Test
