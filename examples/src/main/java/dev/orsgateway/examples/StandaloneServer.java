@@ -137,8 +137,9 @@ public final class StandaloneServer implements AutoCloseable {
                 .connectTimeout(settings.connectTimeout())
                 .maxConcurrentStreams(settings.maxConcurrentResponses());
         if (settings.transport().equals("jdk-inline")) {
-            // Parsing and transcoding on the client's selector thread: the fewest thread hand-offs per token.
-            jdk.executor(Runnable::run);
+            // Parsing and transcoding on the clients' selector threads, one per core: the fewest thread hand-offs
+            // per token.
+            jdk.executor(Runnable::run).selectorThreads(Runtime.getRuntime().availableProcessors());
         }
         return jdk.build();
     }
@@ -159,7 +160,7 @@ public final class StandaloneServer implements AutoCloseable {
         // One connection per open stream: Tomcat's default (8,192) would stop accepting below the gateway's own
         // bound, queueing clients silently in the backlog; the gateway's bound answers 429 instead.
         connector.setProperty("maxConnections", Integer.toString(settings.maxConnections()));
-        connector.setProperty("acceptCount", "1024");
+        connector.setProperty("acceptCount", "4096"); // a burst of new connections must not overflow the backlog
         // Clients keep connections for many requests (the default closes them every 100).
         connector.setProperty("maxKeepAliveRequests", "-1");
         connector.setProperty("tcpNoDelay", "true");

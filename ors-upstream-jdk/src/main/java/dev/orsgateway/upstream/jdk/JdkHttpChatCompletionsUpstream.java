@@ -88,7 +88,8 @@ public final class JdkHttpChatCompletionsUpstream implements ChatCompletionsUpst
     private static final ScheduledThreadPoolExecutor SCHEDULER = scheduler();
 
     private final Endpoint endpoint;
-    private final HttpClient client;
+    private final HttpClient[] clients;
+    private final AtomicInteger nextClient = new AtomicInteger();
     private final HttpClient.Version version;
     private final Map<String, String> headers;
     private final UpstreamErrors errors;
@@ -117,12 +118,12 @@ public final class JdkHttpChatCompletionsUpstream implements ChatCompletionsUpst
         int instance = INSTANCES.incrementAndGet();
 
         if (builder.client != null) {
-            if (builder.executor != null || builder.connectTimeout != null) {
+            if (builder.executor != null || builder.connectTimeout != null || builder.selectorThreads != 1) {
                 throw new IllegalStateException(
-                        "executor and connectTimeout configure the client this class builds; set them on your own"
-                                + " client instead");
+                        "executor, connectTimeout and selectorThreads configure the client this class builds; set"
+                                + " them on your own client instead");
             }
-            this.client = builder.client;
+            this.clients = new HttpClient[] {builder.client};
             this.ownedExecutor = null;
             this.ownsClient = false;
         } else {
@@ -135,12 +136,18 @@ public final class JdkHttpChatCompletionsUpstream implements ChatCompletionsUpst
             } else {
                 ownedExecutor = null;
             }
-            this.client = HttpClient.newBuilder()
-                    .version(version)
-                    .connectTimeout(builder.connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : builder.connectTimeout)
-                    .followRedirects(HttpClient.Redirect.NEVER)
-                    .executor(executor)
-                    .build();
+            // One client per selector thread wanted: each has its own selector thread and connection pool, and streams
+            // are spread over them in turn.
+            this.clients = new HttpClient[builder.selectorThreads];
+            for (int i = 0; i < clients.length; i++) {
+                clients[i] = HttpClient.newBuilder()
+                        .version(version)
+                        .connectTimeout(
+                                builder.connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : builder.connectTimeout)
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .executor(executor)
+                        .build();
+            }
             this.ownsClient = true;
         }
         this.idleTimer = new IdleTimer(SCHEDULER, readTimeout);
@@ -219,7 +226,7 @@ public final class JdkHttpChatCompletionsUpstream implements ChatCompletionsUpst
             }
             StreamExchange[] self = new StreamExchange[1];
             StreamExchange exchange = new StreamExchange(
-                    client,
+                    client(),
                     httpRequest,
                     errors,
                     payloads,
@@ -277,7 +284,7 @@ public final class JdkHttpChatCompletionsUpstream implements ChatCompletionsUpst
             headersTimeout = callTimeout;
         }
         return CompletionExchange.start(
-                client,
+                client(),
                 httpRequest(whole, "application/json", headersTimeout),
                 errors,
                 payloads,
@@ -319,7 +326,9 @@ public final class JdkHttpChatCompletionsUpstream implements ChatCompletionsUpst
             exchange.abort(errors.internal("The upstream was closed while the stream was open", null));
         }
         if (ownsClient) {
-            shutdownClient(client);
+            for (HttpClient client : clients) {
+                shutdownClient(client);
+            }
         }
         if (ownedExecutor != null) {
             ownedExecutor.shutdown();
@@ -371,6 +380,11 @@ public final class JdkHttpChatCompletionsUpstream implements ChatCompletionsUpst
         }
     }
 
+    /** The client for the next exchange: the clients in turn. */
+    private HttpClient client() {
+        return clients.length == 1 ? clients[0] : clients[Math.floorMod(nextClient.getAndIncrement(), clients.length)];
+    }
+
     /** Java 21's {@code HttpClient.shutdownNow()}, found at run time; on Java 17 the client ends when unreachable. */
     private static void shutdownClient(HttpClient client) {
         try {
@@ -412,6 +426,7 @@ public final class JdkHttpChatCompletionsUpstream implements ChatCompletionsUpst
         private int maxConcurrentStreams = DEFAULT_MAX_CONCURRENT_STREAMS;
         private Executor executor;
         private HttpClient client;
+        private int selectorThreads = 1;
 
         private Builder() {}
 
@@ -556,6 +571,22 @@ public final class JdkHttpChatCompletionsUpstream implements ChatCompletionsUpst
          */
         public Builder executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * How many selector threads read the upstream's sockets: the class builds one JDK client per thread (each
+         * with its own connection pool) and gives streams to them in turn. One by default; more spread the reading,
+         * and with {@code executor(Runnable::run)} all of a stream's work, over as many cores.
+         *
+         * @param threads the number of selector threads, at least one
+         * @return this builder
+         */
+        public Builder selectorThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("selectorThreads must be at least 1, got " + threads);
+            }
+            this.selectorThreads = threads;
             return this;
         }
 

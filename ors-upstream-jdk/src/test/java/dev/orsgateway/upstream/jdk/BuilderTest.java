@@ -126,6 +126,27 @@ class BuilderTest {
     }
 
     @Test
+    void severalSelectorThreadsServeStreamsInTurn() {
+        for (int i = 0; i < 4; i++) {
+            server.enqueue(Reply.sse(UpstreamFixtures.contentStream(3)));
+        }
+        try (JdkHttpChatCompletionsUpstream upstream =
+                upstream().selectorThreads(2).executor(Runnable::run).build()) {
+            for (int i = 0; i < 4; i++) {
+                assertThat(UpstreamFixtures.collect(upstream.stream(UpstreamFixtures.request())))
+                        .hasSize(3);
+            }
+        }
+        assertThatThrownBy(() -> upstream().selectorThreads(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> upstream()
+                        .httpClient(java.net.http.HttpClient.newHttpClient())
+                        .selectorThreads(2)
+                        .build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("selectorThreads");
+    }
+
+    @Test
     void closeFailsOpenStreamsAndRefusesNewCalls() throws Exception {
         GeneratedStream held = new GeneratedStream(400_000);
         server.enqueue(Reply.sse(held));
