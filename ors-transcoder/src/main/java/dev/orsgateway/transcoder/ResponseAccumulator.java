@@ -19,6 +19,9 @@ public final class ResponseAccumulator {
     private Response terminal;
     private final TreeMap<Integer, Item> doneItems = new TreeMap<>();
 
+    /** An accumulator that has seen no event. */
+    public ResponseAccumulator() {}
+
     /** Takes {@code event} into account and returns it, so the call can sit inside a stream pipeline. */
     public ResponseEvent accumulate(ResponseEvent event) {
         if (terminal != null) {

@@ -1,0 +1,10 @@
+/** ORS Gateway's response store on SQLite (and PostgreSQL) through jOOQ. */
+module dev.orsgateway.store.sqlite {
+    requires transitive dev.orsgateway.core;
+    requires transitive java.sql;
+    requires transitive org.jooq;
+    requires org.xerial.sqlitejdbc;
+    requires org.slf4j;
+
+    exports dev.orsgateway.store.sqlite;
+}
