@@ -3,7 +3,9 @@ package dev.orsgateway.benchmarks;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orsgateway.core.chat.ChatChunk;
+import dev.orsgateway.core.chat.ChatChunkReader;
 import dev.orsgateway.core.json.OrsJson;
+import dev.orsgateway.core.json.SseEncoder;
 import dev.orsgateway.core.model.CreateResponseRequest;
 import dev.orsgateway.core.model.ResponseEvent;
 import dev.orsgateway.transcoder.ChatTranscoder;
@@ -29,10 +31,12 @@ import org.openjdk.jmh.infra.Blackhole;
  * The transcoder's cost per streamed text chunk against the Jackson floor, in the same run. Run with {@code -prof gc}
  * for the allocation per chunk ({@code gc.alloc.rate.norm}).
  *
- * <p>{@link #transcode}: a chunk's JSON parsed with {@link OrsJson}, {@link StreamTranscoder#onChunk}, and each event
- * it causes serialized with {@link OrsJson#writeBytes}. One invocation streams {@value #TOKENS} chunks through a
- * fresh transcoder (a response of that many tokens; its start is set up outside the measurement), so the figures
- * are per chunk.
+ * <p>{@link #transcode}: the gateway's per-chunk work, as a stream does it: the chunk's JSON read by the stream's
+ * {@link ChatChunkReader}, {@link StreamTranscoder#onChunk}, and the events it causes encoded by the stream's
+ * {@link SseEncoder}. {@link #transcodeWithMapper}: the same through the mapper alone (parse, then
+ * {@link OrsJson#writeBytes} per event), as the gateway did before. One invocation streams {@value #TOKENS} chunks
+ * through a fresh transcoder (a response of that many tokens; its start is set up outside the measurement), so the
+ * figures are per chunk.
  *
  * <p>{@link #jacksonFloor}: what no gateway built on this mapper can go below: parse the same chunk JSON and write
  * one object of a text delta event's shape and size.
@@ -51,6 +55,8 @@ public class TranscoderBenchmark {
     private final CreateResponseRequest request = Fixtures.streamedRequest();
     private final byte[][] chunks = Fixtures.contentChunks();
     private StreamTranscoder stream;
+    private ChatChunkReader reader;
+    private SseEncoder encoder;
     private long sequence;
 
     /** A text delta event's fields, as a plain record: the floor's event. */
@@ -67,11 +73,24 @@ public class TranscoderBenchmark {
     public void newResponse() {
         // Level.Invocation is sound here: one invocation is ~1,000 chunks, far longer than the timestamps it costs.
         stream = Fixtures.startedStream(transcoder, request);
+        reader = new ChatChunkReader();
+        encoder = new SseEncoder();
     }
 
     @Benchmark
     @OperationsPerInvocation(TOKENS)
-    public void transcode(Blackhole blackhole) throws IOException {
+    public int transcode() {
+        StreamTranscoder s = stream;
+        int bytes = 0;
+        for (int i = 0; i < TOKENS; i++) {
+            bytes += Fixtures.streamChunk(s, reader, encoder, chunks[i % chunks.length]);
+        }
+        return bytes;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(TOKENS)
+    public void transcodeWithMapper(Blackhole blackhole) throws IOException {
         StreamTranscoder s = stream;
         for (int i = 0; i < TOKENS; i++) {
             ChatChunk chunk = mapper.readValue(chunks[i % chunks.length], ChatChunk.class);
