@@ -370,6 +370,9 @@ public final class Gateway {
 
     private static OrsException storageError(Response response, Throwable error) {
         Throwable cause = unwrap(error);
+        if (cause instanceof OrsException ors) {
+            return ors; // the store's own answer, e.g. 503 store_overloaded with its Retry-After
+        }
         return new OrsException(
                 new ErrorPayload(
                         OrsException.SERVER_ERROR,

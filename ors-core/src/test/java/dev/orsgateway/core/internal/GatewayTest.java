@@ -175,6 +175,25 @@ class GatewayTest {
     }
 
     @Test
+    void aStoreThatAnswersWithItsOwnErrorKeepsItsStatusAndRetryAfter() {
+        OrsGateway gateway = gateway(10);
+        upstream.enqueueText("x");
+        OrsException overloaded = new OrsException(
+                        new ErrorPayload(OrsException.SERVER_ERROR, "store_overloaded", "the store is busy", null), 503)
+                .withRetryAfter(Duration.ofSeconds(1));
+        store.gate = CompletableFuture.failedFuture(overloaded);
+
+        assertThatThrownBy(() -> gateway.complete(request("hi")).join())
+                .cause()
+                .isInstanceOfSatisfying(OrsException.class, e -> {
+                    assertThat(e.httpStatus()).isEqualTo(503);
+                    assertThat(e.error().code()).isEqualTo("store_overloaded");
+                    assertThat(e.retryAfter()).contains(Duration.ofSeconds(1));
+                });
+        assertThat(gateway.responsesInProgress()).isZero();
+    }
+
+    @Test
     void aContinuationReplaysTheChainAndRefusesFailedOrForeignResponses() {
         OrsGateway gateway = gateway(10);
         upstream.enqueueText("first answer");

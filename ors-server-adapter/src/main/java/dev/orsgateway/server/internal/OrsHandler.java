@@ -361,7 +361,15 @@ public final class OrsHandler {
             if (request.isStreaming()) {
                 log.streaming();
                 Flow.Publisher<ResponseEvent> events = gateway.respond(request, owner);
-                events.subscribe(new SseSubscriber(exchange, log, keepAliveNanos, ticker));
+                SseSubscriber subscriber;
+                try {
+                    subscriber = new SseSubscriber(exchange, log, keepAliveNanos, ticker);
+                } catch (RuntimeException e) {
+                    // The response holds a place among those in progress until its stream ends: end it unopened.
+                    events.subscribe(new CancelAtOnce());
+                    throw e;
+                }
+                events.subscribe(subscriber);
             } else {
                 CompletableFuture<Response> future = gateway.complete(request, owner);
                 exchange.onAbort(() -> future.cancel(true));
@@ -424,5 +432,22 @@ public final class OrsHandler {
             }
         }
         return true;
+    }
+
+    /** Cancels its subscription at once: ends a stream nobody will read, without its upstream call. */
+    private static final class CancelAtOnce implements Flow.Subscriber<ResponseEvent> {
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            subscription.cancel();
+        }
+
+        @Override
+        public void onNext(ResponseEvent item) {}
+
+        @Override
+        public void onError(Throwable throwable) {}
+
+        @Override
+        public void onComplete() {}
     }
 }

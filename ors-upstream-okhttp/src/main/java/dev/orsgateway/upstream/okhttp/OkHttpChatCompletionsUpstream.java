@@ -186,6 +186,16 @@ public final class OkHttpChatCompletionsUpstream implements ChatCompletionsUpstr
     }
 
     /**
+     * The calls of this upstream in flight now (streams and non-streamed calls), for metrics and tests. A call's slot
+     * is given back when OkHttp's callback for it returns, shortly after a cancel.
+     *
+     * @return calls taken and not yet given back
+     */
+    public int openCalls() {
+        return limit.inFlight();
+    }
+
+    /**
      * Streams a completion: {@code POST} with {@code stream: true} (set here whatever the request says) and
      * {@code Accept: text/event-stream}.
      *

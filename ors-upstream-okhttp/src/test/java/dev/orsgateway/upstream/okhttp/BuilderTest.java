@@ -17,6 +17,8 @@ import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -93,7 +95,13 @@ class BuilderTest {
 
             first.cancel();
             assertThat(held.awaitWriteFailure()).isTrue();
-            // The slot comes back when the dispatcher is done with the cancelled call.
+            // The slot comes back when OkHttp's callback for the cancelled call returns, on its own thread: wait for
+            // that (the server seeing the connection close can come first).
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (upstream.openCalls() > 0 && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+            assertThat(upstream.openCalls()).isZero();
             assertThat(UpstreamFixtures.collect(upstream.stream(UpstreamFixtures.request())))
                     .hasSize(1);
         }

@@ -89,6 +89,7 @@ public final class StreamExchange implements Flow.Subscription {
     private boolean subscribeSignalled;
     private boolean done;
     private boolean discarding;
+    private boolean bodyCancelled;
     private long discarded;
     private Throwable terminal; // recorded, delivered once the queue is empty
     private boolean completed; // recorded completion
@@ -217,8 +218,10 @@ public final class StreamExchange implements Flow.Subscription {
         @Override
         public void onNext(List<ByteBuffer> buffers) {
             lastActivityNanos = System.nanoTime();
-            awaitingBytes = false;
+            // arrived before awaitingBytes: a drain that sees no request outstanding must also see these bytes, or
+            // it would request more while they are unread and the next delivery would overwrite them.
             arrived = buffers;
+            awaitingBytes = false;
             drain();
         }
 
@@ -399,13 +402,17 @@ public final class StreamExchange implements Flow.Subscription {
                 break;
             }
         }
-        if (terminal == null && !completed && pending.isEmpty()) {
+        // The body's end flags are read before arrived: the client sets arrived before it signals the end, so an
+        // end seen with nothing arrived means every byte has been parsed (else the next round takes the bytes).
+        Throwable broken = bodyError;
+        boolean ended = bodyComplete;
+        if (terminal == null && !completed && pending.isEmpty() && arrived == null) {
             Throwable error = failure.get();
             if (error != null) {
                 terminal = error;
-            } else if (bodyError != null) {
-                terminal = errors.streamBroken(bodyError, chunks);
-            } else if (bodyComplete) {
+            } else if (broken != null) {
+                terminal = errors.streamBroken(broken, chunks);
+            } else if (ended) {
                 if (sawFinishReason) {
                     completed = true; // servers that omit [DONE] end after a finish_reason
                 } else {
@@ -513,6 +520,13 @@ public final class StreamExchange implements Flow.Subscription {
             }
         }
         if (!discarding || bodyComplete || bodyError != null) {
+            Flow.Subscription late = body;
+            if (!discarding && !bodyCancelled && late != null && !bodyComplete && bodyError == null) {
+                // The body subscription came after the exchange was cancelled (the headers had been answered, but
+                // the client subscribes the body later): cancel it, or it would hold its connection.
+                bodyCancelled = true;
+                late.cancel();
+            }
             return;
         }
         Flow.Subscription b = body;
@@ -559,6 +573,7 @@ public final class StreamExchange implements Flow.Subscription {
         discarding = false;
         Flow.Subscription b = body;
         if (b != null) {
+            bodyCancelled = true;
             b.cancel(); // frees the connection (HTTP/1.1: closes it; HTTP/2: resets the stream)
         }
         CompletableFuture<?> future = sent;
