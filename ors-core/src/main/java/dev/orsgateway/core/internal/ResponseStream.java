@@ -1,6 +1,7 @@
 package dev.orsgateway.core.internal;
 
 import dev.orsgateway.core.chat.ChatChunk;
+import dev.orsgateway.core.internal.flow.Demand;
 import dev.orsgateway.core.model.ResponseEvent;
 import dev.orsgateway.core.spi.ResponseTranscoder;
 import java.util.ArrayDeque;
@@ -12,7 +13,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -50,7 +50,7 @@ public final class ResponseStream
 
     private final AtomicBoolean subscribed = new AtomicBoolean();
     private final AtomicInteger wip = new AtomicInteger();
-    private final AtomicLong demand = new AtomicLong();
+    private final Demand demand = new Demand();
     private final Queue<ChatChunk> inbound = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean terminated = new AtomicBoolean();
 
@@ -107,13 +107,10 @@ public final class ResponseStream
 
     @Override
     public void request(long n) {
-        if (n <= 0) {
-            badRequest = new IllegalArgumentException("Rule 3.9: request(n) needs n > 0, got " + n);
-        } else {
-            demand.getAndAccumulate(n, (current, add) -> {
-                long sum = current + add;
-                return sum < 0 ? Long.MAX_VALUE : sum;
-            });
+        try {
+            demand.increase(n);
+        } catch (IllegalArgumentException e) {
+            badRequest = e; // rule 3.9: signalled as onError from the drain loop
         }
         drain();
     }
@@ -212,11 +209,10 @@ public final class ResponseStream
                 pendingTerminal = null;
             }
             if (!outbound.isEmpty()) {
-                if (demand.get() == 0) {
+                if (!demand.tryDecrement()) {
                     return;
                 }
                 ResponseEvent event = outbound.poll();
-                demand.decrementAndGet();
                 subscriber.onNext(event);
                 if (event.isTerminal()) {
                     cancelUpstream(); // nothing after the terminal event is read (a no-op once it completed)
