@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The whole gateway over real HTTP for one test class: a {@link ScriptedChatServer} as the model (unless the settings
- * say otherwise), the {@link StandaloneServer} (embedded Tomcat, SQLite in a temporary directory, OkHttp upstream) on
+ * say otherwise), the {@link StandaloneServer} (embedded Jetty, SQLite in a temporary directory, the JDK client upstream) on
  * a free port of 127.0.0.1, and a {@link WireRecorder} in front of it. Clients talk to {@link #baseUrl()}, the
  * recorder; after each test every exchange the test caused is checked with {@link WireRules}, and the test fails if
  * any byte the server sent was wrong.
@@ -63,7 +63,7 @@ final class LiveGateway implements BeforeAllCallback, AfterAllCallback, BeforeEa
         return new LiveGateway(false, (dir, none) -> settings.apply(dir));
     }
 
-    /** The settings the tests use: 127.0.0.1, a free port, SQLite and Tomcat's scratch space in {@code dir}. */
+    /** The settings the tests use: 127.0.0.1, a free port, and the SQLite file in {@code dir}. */
     static Settings settings(Path dir, String upstreamUrl) {
         return new Settings(
                 upstreamUrl,
@@ -73,8 +73,7 @@ final class LiveGateway implements BeforeAllCallback, AfterAllCallback, BeforeEa
                 0,
                 List.of(),
                 null,
-                Duration.ofSeconds(5),
-                dir.resolve("tomcat"));
+                Duration.ofSeconds(5));
     }
 
     // ---- what tests use -----------------------------------------------------------------------------------------

@@ -46,7 +46,6 @@ class ReadmeCommandsTest {
         environment.put("PORT", "0");
         environment.put("HOST", "127.0.0.1");
         environment.put("DATABASE_URL", dir.resolve("ors-gateway.db").toString());
-        environment.put("ORS_WORK_DIR", dir.resolve("tomcat").toString());
         return Settings.fromEnvironment(environment);
     });
 
