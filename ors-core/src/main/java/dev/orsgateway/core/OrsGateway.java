@@ -2,6 +2,7 @@ package dev.orsgateway.core;
 
 import dev.orsgateway.core.chat.ChatCompletionRequest;
 import dev.orsgateway.core.internal.Gateway;
+import dev.orsgateway.core.internal.ResponseReplay;
 import dev.orsgateway.core.model.CreateResponseRequest;
 import dev.orsgateway.core.model.Response;
 import dev.orsgateway.core.model.ResponseEvent;
@@ -12,6 +13,7 @@ import dev.orsgateway.core.spi.ResponseStore;
 import dev.orsgateway.core.spi.ResponseTranscoder;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -108,6 +110,15 @@ public final class OrsGateway {
     /** The stored response {@code id}, if it exists and belongs to {@code owner}. */
     public Optional<Response> retrieve(String id, String owner) {
         return gateway.retrieve(id, owner);
+    }
+
+    /**
+     * The stored response {@code id} as the event stream that carried it, if it exists and belongs to {@code owner}:
+     * created, in progress, each output item opened, its content in one delta per part and closed, then the terminal
+     * event with the response as stored. Only events numbered above {@code startingAfter} are kept (-1: all).
+     */
+    public Optional<List<ResponseEvent>> retrieveEvents(String id, long startingAfter, String owner) {
+        return gateway.retrieve(id, owner).map(stored -> ResponseReplay.events(stored, startingAfter));
     }
 
     /** Deletes response {@code id} if it exists and belongs to {@code owner}; returns whether it did. */

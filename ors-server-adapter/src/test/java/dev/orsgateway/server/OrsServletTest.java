@@ -62,8 +62,6 @@ class OrsServletTest {
 
             assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
             assertThat(reply.contentType()).startsWith("text/event-stream");
-            System.out.println(
-                    "CT " + container + " " + reply.response().headers().map());
             assertThat(reply.header("Cache-Control")).contains("no-cache");
             assertThat(reply.header("X-Accel-Buffering")).contains("no");
             List<JsonNode> events = Sse.events(reply.bytes());
@@ -155,6 +153,52 @@ class OrsServletTest {
             assertNotFound(f.delete("/responses/" + id));
             assertNotFound(f.get("/responses/" + id + "/input_items"));
             assertNotFound(f.get("/responses/resp_unknown"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServletContainer.class)
+    void retrievesAStoredResponseAsItsEventStream(ServletContainer container) throws Exception {
+        try (Fixture f = Fixture.start(container)) {
+            f.upstream.enqueueText("Hel", "lo", ", ", "wor", "ld");
+            List<JsonNode> live =
+                    Sse.events(f.postJson(create("Say hello", true)).bytes());
+            JsonNode completed = live.get(live.size() - 1).path("response");
+            String id = completed.path("id").asText();
+
+            Fixture.Reply replay = f.get("/responses/" + id + "?stream=true");
+
+            assertThat(replay.status()).as(replay.toString()).isEqualTo(200);
+            assertThat(replay.contentType()).startsWith("text/event-stream");
+            List<JsonNode> events = Sse.events(replay.bytes());
+            // The live stream's events, with its five text deltas as one.
+            List<String> liveTypes = new ArrayList<>(Sse.types(live));
+            liveTypes.removeAll(List.of("response.output_text.delta"));
+            liveTypes.add(liveTypes.indexOf("response.output_text.done"), "response.output_text.delta");
+            assertThat(Sse.types(events)).containsExactlyElementsOf(liveTypes);
+            for (int i = 0; i < events.size(); i++) {
+                assertThat(events.get(i).path("sequence_number").asLong()).isEqualTo(i);
+            }
+            assertThat(Sse.deltaText(events)).isEqualTo("Hello, world");
+            assertThat(events.get(0).path("response").path("id").asText()).isEqualTo(id);
+            assertThat(events.get(events.size() - 1).path("response")).isEqualTo(completed);
+
+            List<JsonNode> later = Sse.events(
+                    f.get("/responses/" + id + "?stream=true&starting_after=3").bytes());
+            assertThat(later).containsExactlyElementsOf(events.subList(4, events.size()));
+            assertThat(Sse.events(f.get("/responses/" + id + "?stream=true&starting_after=99")
+                            .bytes()))
+                    .isEmpty();
+            assertThat(f.get("/responses/" + id + "?stream=false").json()).isEqualTo(completed);
+
+            Fixture.Reply badStream = f.get("/responses/" + id + "?stream=yes");
+            assertErrorShape(badStream, 400);
+            assertThat(badStream.json().at("/error/param").asText()).isEqualTo("stream");
+            Fixture.Reply badStart = f.get("/responses/" + id + "?stream=true&starting_after=three");
+            assertErrorShape(badStart, 400);
+            assertThat(badStart.json().at("/error/param").asText()).isEqualTo("starting_after");
+            assertErrorShape(f.get("/responses/" + id + "?stream=true&starting_after=-2"), 400);
+            assertNotFound(f.get("/responses/resp_unknown?stream=true"));
         }
     }
 

@@ -153,6 +153,42 @@ class OpenAiJavaSdkTest {
     }
 
     @Test
+    void retrieveStreamingReplaysTheStoredResponseAsTypedEvents() {
+        gateway.upstream().enqueue(Script.text("Replayed", " in", " order."));
+        Response created = client.responses()
+                .create(ResponseCreateParams.builder()
+                        .model(MODEL)
+                        .input("Remember this")
+                        .build());
+
+        StringBuilder text = new StringBuilder();
+        List<String> types = new ArrayList<>();
+        AtomicReference<Response> completed = new AtomicReference<>();
+        try (StreamResponse<ResponseStreamEvent> stream = client.responses().retrieveStreaming(created.id())) {
+            stream.stream().forEach(event -> {
+                types.add(type(event));
+                event.outputTextDelta().ifPresent(delta -> text.append(delta.delta()));
+                event.completed().ifPresent(done -> completed.set(done.response()));
+            });
+        }
+
+        assertThat(text).hasToString("Replayed in order.");
+        assertThat(types)
+                .containsExactly(
+                        "response.created",
+                        "response.in_progress",
+                        "response.output_item.added",
+                        "response.content_part.added",
+                        "response.output_text.delta",
+                        "response.output_text.done",
+                        "response.content_part.done",
+                        "response.output_item.done",
+                        "response.completed");
+        assertThat(completed.get().id()).isEqualTo(created.id());
+        assertThat(outputText(completed.get())).isEqualTo("Replayed in order.");
+    }
+
+    @Test
     void deleteRemovesTheResponse() {
         gateway.upstream().enqueue(Script.text("Soon", " gone."));
         Response created = client.responses()

@@ -63,6 +63,13 @@ final class WireRules {
                     problems.addAll(SpecSchemas.errors("ResponseResource", body));
                 }
             }
+        } else if (exchange.method.equals("GET") && response.matches() && contentType.startsWith("text/event-stream")) {
+            // ?stream=true: the stored response replayed as its events.
+            SseStream stream = sse(exchange, problems);
+            if (stream.terminalEvent() != null
+                    && !stream.terminalEvent().at("/response/id").asText().equals(response.group(1))) {
+                problems.add("replayed " + stream.terminalEvent().at("/response/id") + " for " + path);
+            }
         } else if (exchange.method.equals("GET") && response.matches()) {
             JsonNode body = json(exchange, contentType, problems);
             if (body != null) {

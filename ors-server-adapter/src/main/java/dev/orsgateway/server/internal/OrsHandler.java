@@ -3,6 +3,7 @@ package dev.orsgateway.server.internal;
 import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.OrsGateway;
 import dev.orsgateway.core.json.OrsJson;
+import dev.orsgateway.core.json.SseEncoder;
 import dev.orsgateway.core.model.CreateResponseRequest;
 import dev.orsgateway.core.model.Response;
 import dev.orsgateway.core.model.ResponseEvent;
@@ -107,7 +108,7 @@ public final class OrsHandler {
                 case CREATE -> create(request, response, owner, log);
                 case RESPONSE -> {
                     if ("GET".equals(method)) {
-                        retrieve(target.id(), owner, response, log);
+                        retrieve(target.id(), request, owner, response, log);
                     } else {
                         delete(target.id(), owner, response, log);
                     }
@@ -211,10 +212,72 @@ public final class OrsHandler {
         log.finishedWith(200);
     }
 
-    private void retrieve(String id, String owner, HttpServletResponse response, RequestLog log) throws IOException {
-        Response found = gateway.retrieve(id, owner).orElseThrow(() -> HttpErrors.responseNotFound(id));
-        Responses.writeJson(response, 200, OrsJson.writeBytes(found), Map.of());
+    /**
+     * {@code GET /responses/{id}}: the stored response as JSON, or with {@code stream=true} (what OpenAI's SDKs send for
+     * {@code retrieve(..., stream=True)}) as its event stream, from event {@code starting_after + 1} on.
+     */
+    private void retrieve(
+            String id, HttpServletRequest request, String owner, HttpServletResponse response, RequestLog log)
+            throws IOException {
+        boolean stream = booleanParameter(request, "stream");
+        long startingAfter = startingAfter(request);
+        if (!stream) {
+            Response found = gateway.retrieve(id, owner).orElseThrow(() -> HttpErrors.responseNotFound(id));
+            Responses.writeJson(response, 200, OrsJson.writeBytes(found), Map.of());
+            log.finishedWith(200);
+            return;
+        }
+        List<ResponseEvent> events =
+                gateway.retrieveEvents(id, startingAfter, owner).orElseThrow(() -> HttpErrors.responseNotFound(id));
+        try (SseEncoder encoder = new SseEncoder()) {
+            for (ResponseEvent event : events) {
+                encoder.event(event);
+            }
+            encoder.raw(SseSubscriber.DONE);
+            response.setStatus(200);
+            response.setContentType(SseSubscriber.SSE_HEAD.contentType());
+            SseSubscriber.SSE_HEAD.headers().forEach(response::setHeader);
+            response.setContentLength(encoder.size());
+            encoder.writeTo(response.getOutputStream());
+        }
         log.finishedWith(200);
+    }
+
+    private static boolean booleanParameter(HttpServletRequest request, String name) {
+        String value = request.getParameter(name);
+        if (value == null || value.isEmpty()) {
+            return false;
+        }
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default ->
+                throw HttpErrors.invalidType(
+                        name, name + " must be 'true' or 'false', got '" + HttpErrors.clip(value) + "'.");
+        };
+    }
+
+    private static long startingAfter(HttpServletRequest request) {
+        String value = request.getParameter("starting_after");
+        if (value == null || value.isEmpty()) {
+            return -1;
+        }
+        long after;
+        try {
+            after = Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw HttpErrors.invalidType(
+                    "starting_after",
+                    "starting_after must be an event's sequence number (an integer), got '" + HttpErrors.clip(value)
+                            + "'.");
+        }
+        if (after < -1) {
+            throw OrsException.invalidRequest(
+                    "starting_after",
+                    "integer_below_min_value",
+                    "starting_after must be -1 or more, got " + after + ".");
+        }
+        return after;
     }
 
     private void delete(String id, String owner, HttpServletResponse response, RequestLog log) throws IOException {

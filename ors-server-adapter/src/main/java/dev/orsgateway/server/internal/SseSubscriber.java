@@ -32,7 +32,7 @@ public final class SseSubscriber implements Flow.Subscriber<ResponseEvent>, Exch
     /** How many events are requested ahead of what has been written. */
     public static final int WINDOW = 32;
 
-    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
 
     /** The head of an event stream: no caching, and no buffering by proxies (nginx honours X-Accel-Buffering). */
