@@ -10,6 +10,7 @@ import dev.orsgateway.store.sqlite.SqliteResponseStore;
 import dev.orsgateway.transcoder.ChatTranscoder;
 import dev.orsgateway.upstream.jdk.JdkHttpChatCompletionsUpstream;
 import dev.orsgateway.upstream.okhttp.OkHttpChatCompletionsUpstream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -55,6 +56,7 @@ public final class StandaloneServer implements AutoCloseable {
                 .store(store)
                 .defaultModel(settings.defaultModel())
                 .maxConcurrentResponses(settings.maxConcurrentResponses())
+                .compactionKey(CompactionKeys.load(settings))
                 .build();
         OrsServletConfig.Builder servletConfig = OrsServletConfig.builder().apiKeys(settings.apiKeys());
         this.jetty = jetty(settings, new OrsServlet(gateway, servletConfig.build()));
@@ -220,6 +222,11 @@ public final class StandaloneServer implements AutoCloseable {
      *     {@value #DEFAULT_CONTAINER_THREADS}
      * @param transport {@code UPSTREAM_TRANSPORT}: {@code jdk} (default), {@code jdk-inline} (the JDK client with
      *     stream work on its selector thread) or {@code okhttp}
+     * @param compactionKey {@code ORS_COMPACTION_KEY}: the base64 of the 32-byte key sealing compaction items; default
+     *     the key in {@code compactionKeyFile}
+     * @param compactionKeyFile {@code ORS_COMPACTION_KEY_FILE}: where the key is kept when {@code compactionKey} is not
+     *     given, made on first start (owner-only permissions); default the database file's path plus
+     *     {@code .compaction-key}, or none for an in-memory database (then a key for this run only)
      */
     public record Settings(
             String upstreamUrl,
@@ -233,7 +240,9 @@ public final class StandaloneServer implements AutoCloseable {
             int maxConcurrentResponses,
             int maxConnections,
             int containerThreads,
-            String transport) {
+            String transport,
+            String compactionKey,
+            Path compactionKeyFile) {
 
         /** The transports {@code UPSTREAM_TRANSPORT} may name. */
         public static final List<String> TRANSPORTS = List.of("jdk", "jdk-inline", "okhttp");
@@ -269,7 +278,9 @@ public final class StandaloneServer implements AutoCloseable {
                     DEFAULT_MAX_CONCURRENT_RESPONSES,
                     DEFAULT_MAX_CONNECTIONS,
                     DEFAULT_CONTAINER_THREADS,
-                    "jdk");
+                    "jdk",
+                    null,
+                    null);
         }
 
         /** The default upstream: a local Ollama. */
@@ -310,7 +321,11 @@ public final class StandaloneServer implements AutoCloseable {
                     positive(env, "ORS_MAX_CONCURRENT_RESPONSES", DEFAULT_MAX_CONCURRENT_RESPONSES),
                     positive(env, "ORS_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS),
                     positive(env, "ORS_CONTAINER_THREADS", DEFAULT_CONTAINER_THREADS),
-                    transport(env.get("UPSTREAM_TRANSPORT")));
+                    transport(env.get("UPSTREAM_TRANSPORT")),
+                    blankToNull(env.get("ORS_COMPACTION_KEY")),
+                    blankToNull(env.get("ORS_COMPACTION_KEY_FILE")) == null
+                            ? null
+                            : Path.of(env.get("ORS_COMPACTION_KEY_FILE").trim()));
         }
 
         private static int integer(Map<String, String> env, String name, int fallback) {

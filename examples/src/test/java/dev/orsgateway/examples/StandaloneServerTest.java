@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.orsgateway.core.json.OrsJson;
 import dev.orsgateway.examples.StandaloneServer.Settings;
 import dev.orsgateway.examples.scripted.Script;
 import dev.orsgateway.examples.scripted.ScriptedChatServer;
@@ -15,9 +16,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -76,6 +80,93 @@ class StandaloneServerTest {
                             HttpResponse.BodyHandlers.discarding()))
                     .isInstanceOf(ConnectException.class);
         }
+    }
+
+    @Test
+    void aCompactionStaysReadableAfterARestartWithTheKeyMadeBesideTheDatabase(@TempDir Path dir) throws Exception {
+        try (ScriptedChatServer upstream = ScriptedChatServer.start()) {
+            upstream.enqueue(Script.text("Ada likes tea."));
+            Settings settings = settings(upstream, dir, null, null);
+            String compacted;
+            StandaloneServer first = StandaloneServer.start(settings);
+            try {
+                HttpResponse<String> reply = HTTP.send(
+                        post(
+                                uri(first, "/responses/compact"),
+                                "{\"model\":\"m\",\"input\":["
+                                        + "{\"role\":\"user\",\"content\":\"I like tea.\"},"
+                                        + "{\"role\":\"user\",\"content\":\"Remember it.\"}]}"),
+                        HttpResponse.BodyHandlers.ofString(UTF_8));
+                assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+                compacted =
+                        OrsJson.mapper().readTree(reply.body()).path("output").toString();
+                assertThat(upstream.takeRequest()
+                                .json()
+                                .at("/messages/0/content")
+                                .asText())
+                        .contains("user: I like tea.");
+            } finally {
+                first.close();
+            }
+            Path keyFile = dir.resolve("ors.db.compaction-key");
+            assertThat(Files.getPosixFilePermissions(keyFile))
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            String continuation = "{\"model\":\"m\",\"input\":" + compacted + "}";
+
+            upstream.enqueue(Script.text("You like tea."));
+            StandaloneServer second = StandaloneServer.start(settings);
+            try {
+                HttpResponse<String> reply = HTTP.send(
+                        post(uri(second, "/responses"), continuation), HttpResponse.BodyHandlers.ofString(UTF_8));
+                assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+                assertThat(upstream.takeRequest()
+                                .json()
+                                .at("/messages/0/content")
+                                .asText())
+                        .isEqualTo("Summary of the earlier conversation, compacted:\n\nAda likes tea.");
+            } finally {
+                second.close();
+            }
+
+            // Another key (given in the environment's way) cannot read it.
+            byte[] other = new byte[32];
+            other[0] = 1;
+            StandaloneServer third = StandaloneServer.start(
+                    settings(upstream, dir, Base64.getEncoder().encodeToString(other), null));
+            try {
+                HttpResponse<String> reply = HTTP.send(
+                        post(uri(third, "/responses"), continuation), HttpResponse.BodyHandlers.ofString(UTF_8));
+                assertThat(reply.statusCode()).isEqualTo(400);
+                assertThat(reply.body()).contains("invalid_encrypted_content");
+            } finally {
+                third.close();
+            }
+            assertThatThrownBy(() -> StandaloneServer.start(settings(upstream, dir, "c2hvcnQ=", null)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("ORS_COMPACTION_KEY");
+        }
+    }
+
+    private static Settings settings(ScriptedChatServer upstream, Path dir, String key, Path keyFile) {
+        return new Settings(
+                upstream.baseUrl().toString(),
+                null,
+                "jdbc:sqlite:" + dir.resolve("ors.db"),
+                "127.0.0.1",
+                0,
+                List.of(),
+                null,
+                Duration.ofSeconds(5),
+                Settings.DEFAULT_MAX_CONCURRENT_RESPONSES,
+                Settings.DEFAULT_MAX_CONNECTIONS,
+                Settings.DEFAULT_CONTAINER_THREADS,
+                "jdk",
+                key,
+                keyFile);
+    }
+
+    private static URI uri(StandaloneServer server, String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + "/v1" + path);
     }
 
     private static HttpRequest post(URI uri, String body) {

@@ -1,8 +1,12 @@
 package dev.orsgateway.core;
 
 import dev.orsgateway.core.chat.ChatCompletionRequest;
+import dev.orsgateway.core.internal.CompactionCipher;
+import dev.orsgateway.core.internal.Compactor;
 import dev.orsgateway.core.internal.Gateway;
 import dev.orsgateway.core.internal.ResponseReplay;
+import dev.orsgateway.core.model.CompactRequest;
+import dev.orsgateway.core.model.CompactResponse;
 import dev.orsgateway.core.model.CreateResponseRequest;
 import dev.orsgateway.core.model.Response;
 import dev.orsgateway.core.model.ResponseEvent;
@@ -107,6 +111,22 @@ public final class OrsGateway {
         return gateway.prepare(request, owner).chatRequest();
     }
 
+    /**
+     * Compacts a context window ({@code POST /responses/compact}): the model summarizes the older part of
+     * {@code previous_response_id}'s chain and {@code input}; the result is a {@code compaction} item sealing that
+     * summary (only a gateway with the same {@link Builder#compactionKey key} can read it back), followed by the most
+     * recent items as they were. Send the output back as input to continue from it. Nothing is stored. Fails with an
+     * {@link OrsException} as {@link #complete} does; a missing {@code model} is a 400.
+     */
+    public CompletableFuture<CompactResponse> compact(CompactRequest request, String owner) {
+        return gateway.compact(request, owner);
+    }
+
+    /** {@link #compact(CompactRequest, String)} without an owner. */
+    public CompletableFuture<CompactResponse> compact(CompactRequest request) {
+        return compact(request, null);
+    }
+
     /** The stored response {@code id}, if it exists and belongs to {@code owner}. */
     public Optional<Response> retrieve(String id, String owner) {
         return gateway.retrieve(id, owner);
@@ -151,6 +171,9 @@ public final class OrsGateway {
         private String defaultModel;
         private int maxConcurrentResponses = DEFAULT_MAX_CONCURRENT_RESPONSES;
         private Duration retryAfter = Duration.ofSeconds(1);
+        private byte[] compactionKey;
+        private String compactionPrompt = Compactor.DEFAULT_PROMPT;
+        private int compactionKeepRecentItems = Compactor.DEFAULT_KEEP_RECENT_ITEMS;
 
         private Builder() {}
 
@@ -209,6 +232,42 @@ public final class OrsGateway {
             return this;
         }
 
+        /**
+         * The 32-byte key that seals and opens compaction items (AES-256-GCM). Items sealed with one key are refused
+         * (400) by a gateway with another, so keep it across restarts and share it between instances. Without one, a
+         * random key is made at start and compaction items do not survive a restart.
+         */
+        public Builder compactionKey(byte[] key) {
+            Objects.requireNonNull(key, "key");
+            if (key.length != CompactionCipher.KEY_BYTES) {
+                throw new IllegalArgumentException("a compaction key has " + CompactionCipher.KEY_BYTES + " bytes");
+            }
+            this.compactionKey = key.clone();
+            return this;
+        }
+
+        /** The instruction the model writes a compaction summary to; a default asking for goals, facts and state. */
+        public Builder compactionPrompt(String prompt) {
+            Objects.requireNonNull(prompt, "prompt");
+            if (prompt.isBlank()) {
+                throw new IllegalArgumentException("the compaction prompt must not be blank");
+            }
+            this.compactionPrompt = prompt;
+            return this;
+        }
+
+        /**
+         * How many of the most recent items a compaction keeps verbatim (2
+         * by default); the first item of a window is always summarized, and a function call stays with its output.
+         */
+        public Builder compactionKeepRecentItems(int items) {
+            if (items < 0) {
+                throw new IllegalArgumentException("compactionKeepRecentItems must not be negative");
+            }
+            this.compactionKeepRecentItems = items;
+            return this;
+        }
+
         /** Builds the gateway. */
         public OrsGateway build() {
             if (upstream == null) {
@@ -227,7 +286,11 @@ public final class OrsGateway {
                     clock,
                     defaultModel,
                     maxConcurrentResponses,
-                    retryAfter));
+                    retryAfter,
+                    new Compactor(
+                            compactionKey != null ? new CompactionCipher(compactionKey) : CompactionCipher.random(),
+                            compactionPrompt,
+                            compactionKeepRecentItems)));
         }
     }
 }

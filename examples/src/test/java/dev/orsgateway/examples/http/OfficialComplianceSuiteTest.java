@@ -33,7 +33,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code src/lib/compliance-tests.ts}), as Java tests against the running gateway: the same request bodies, the same
  * headers, the same checks (the final response valid against {@code ResponseResource}, every streamed event valid
  * against its schema, the SSE parsed as the suite's parser does, then each case's semantic validators). The model is
- * the scripted upstream's deterministic demo model. The compact and WebSocket cases are out of scope here.
+ * the scripted upstream's deterministic demo model. The two compact cases are here too; the WebSocket cases are not
+ * built yet.
  */
 @Timeout(120)
 class OfficialComplianceSuiteTest {
@@ -226,6 +227,52 @@ class OfficialComplianceSuiteTest {
         JsonNode messages = single(gateway.upstreamRequests()).json().path("messages");
         assertThat(messages).hasSize(3);
         assertThat(messages.get(1).path("role").asText()).isEqualTo("assistant");
+    }
+
+    /** {@code compact-response}: a valid {@code CompactResource} whose output holds a {@code compaction} item. */
+    @Test
+    void compactResponse() throws Exception {
+        HttpResponse<String> response = compact("""
+                {"model": "%s", "prompt_cache_key": "compliance-compact",
+                 "input": [{"type": "message", "role": "user", "content": "Hello, can you help me?"},
+                           {"type": "message", "role": "assistant", "content": "Of course! What do you need?"}]}
+                """.formatted(MODEL));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type").orElse("")).contains("application/json");
+        JsonNode compacted = OrsJson.mapper().readTree(response.body());
+        SpecSchemas.assertValid("CompactResource", compacted);
+        assertThat(compacted.path("object").asText()).isEqualTo("response.compaction");
+        assertThat(compacted.path("output")).isNotEmpty();
+        assertThat(compacted.path("output").findValuesAsText("type")).contains("compaction");
+        // The demo model wrote the summary from a transcript of the first message.
+        assertThat(single(gateway.upstreamRequests())
+                        .json()
+                        .at("/messages/0/content")
+                        .asText())
+                .contains("user: Hello, can you help me?");
+    }
+
+    /** {@code compact-missing-model}: 400 or 422 (the suite reads no body). */
+    @Test
+    void compactMissingModel() throws Exception {
+        HttpResponse<String> response = compact("""
+                {"input": [{"type": "message", "role": "user", "content": "Hello"}]}
+                """);
+
+        assertThat(response.statusCode()).isIn(400, 422);
+        assertThat(gateway.upstreamRequests()).isEmpty();
+    }
+
+    private static HttpResponse<String> compact(String body) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/responses/compact"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer test-key")
+                        .POST(HttpRequest.BodyPublishers.ofString(body, UTF_8))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString(UTF_8));
     }
 
     /** The suite fires every case at once: all cases, twice each, on 8 threads, released together. */

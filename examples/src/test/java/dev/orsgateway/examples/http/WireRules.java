@@ -116,6 +116,11 @@ final class WireRules {
                     problems.addAll(SpecSchemas.errors("ItemParam", item));
                 }
             }
+        } else if (exchange.method.equals("POST") && path.equals("/v1/responses/compact")) {
+            JsonNode body = json(exchange, contentType, problems);
+            if (body != null) {
+                problems.addAll(SpecSchemas.errors("CompactResource", body));
+            }
         } else if (exchange.method.equals("GET") && path.equals("/v1/health")) {
             JsonNode body = json(exchange, contentType, problems);
             expect(problems, body != null && body.path("status").asText().equals("ok"), "health: " + body);

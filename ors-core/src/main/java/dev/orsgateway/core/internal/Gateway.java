@@ -4,14 +4,19 @@ import dev.orsgateway.core.IdGenerator;
 import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.chat.ChatCompletion;
 import dev.orsgateway.core.chat.ChatCompletionRequest;
+import dev.orsgateway.core.model.CompactRequest;
+import dev.orsgateway.core.model.CompactResponse;
+import dev.orsgateway.core.model.ContentPart;
 import dev.orsgateway.core.model.CreateResponseRequest;
 import dev.orsgateway.core.model.ErrorPayload;
 import dev.orsgateway.core.model.Item;
 import dev.orsgateway.core.model.ItemStatus;
+import dev.orsgateway.core.model.MessageRole;
 import dev.orsgateway.core.model.Response;
 import dev.orsgateway.core.model.ResponseError;
 import dev.orsgateway.core.model.ResponseEvent;
 import dev.orsgateway.core.model.ResponseStatus;
+import dev.orsgateway.core.model.Usage;
 import dev.orsgateway.core.spi.ChatCompletionsUpstream;
 import dev.orsgateway.core.spi.ItemPage;
 import dev.orsgateway.core.spi.PageRequest;
@@ -45,6 +50,7 @@ public final class Gateway {
     private final String defaultModel;
     private final int maxConcurrentResponses;
     private final Duration retryAfter;
+    private final Compactor compactor;
     private final AtomicInteger inProgress = new AtomicInteger();
 
     /** A gateway over the given parts, with at most {@code maxConcurrentResponses} responses in progress. */
@@ -56,7 +62,8 @@ public final class Gateway {
             Clock clock,
             String defaultModel,
             int maxConcurrentResponses,
-            Duration retryAfter) {
+            Duration retryAfter,
+            Compactor compactor) {
         this.upstream = upstream;
         this.store = store;
         this.transcoder = transcoder;
@@ -65,6 +72,7 @@ public final class Gateway {
         this.defaultModel = defaultModel;
         this.maxConcurrentResponses = maxConcurrentResponses;
         this.retryAfter = retryAfter;
+        this.compactor = compactor;
     }
 
     /** Responses in progress now (streams open and non-streamed calls pending). */
@@ -109,7 +117,13 @@ public final class Gateway {
         CreateResponseRequest resolved = request.input() == null
                 ? request
                 : request.toBuilder().input(inputItems).build();
-        ChatCompletionRequest chatRequest = transcoder.toChatRequest(resolved, history);
+        // The model reads a compaction item as the summary it seals; what is stored keeps the item as it came.
+        List<Item> modelInput = compactor.expand(inputItems, i -> "input[" + i + "].encrypted_content");
+        ChatCompletionRequest chatRequest = transcoder.toChatRequest(
+                modelInput == inputItems
+                        ? resolved
+                        : resolved.toBuilder().input(modelInput).build(),
+                compactor.expand(history, i -> "previous_response_id"));
         Response initial = Response.builder()
                 .echo(resolved)
                 .id(ids.newId("resp"))
@@ -182,6 +196,83 @@ public final class Gateway {
             call.cancel(true);
         });
         return result;
+    }
+
+    /**
+     * Compacts a context window ({@code previous_response_id}'s chain, then {@code input}): the model summarizes the
+     * older part, which becomes a sealed {@code compaction} item, followed by the most recent items as they are.
+     */
+    public CompletableFuture<CompactResponse> compact(CompactRequest request, String owner) {
+        if (request == null) {
+            throw OrsException.invalidRequest(null, "the request body is required");
+        }
+        if (request.model() == null || request.model().isBlank()) {
+            throw OrsException.invalidRequest(
+                    "model", "missing_required_parameter", "model is required to compact a context window");
+        }
+        List<Item> history = history(request.previousResponseId(), owner);
+        List<Item> input = request.input() == null ? List.of() : resolveReferences(request.input(), history);
+        List<Item> window = new ArrayList<>(history);
+        window.addAll(normalizedForStorage(input));
+        if (window.isEmpty()) {
+            throw OrsException.invalidRequest(
+                    "input", "There is nothing to compact: give input items, a previous_response_id, or both.");
+        }
+        int offset = history.size();
+        Compactor.Split split = compactor.split(window);
+        String summaryRequest = compactor.summaryRequest(
+                split.older(),
+                i -> i < offset ? "previous_response_id" : "input[" + (i - offset) + "].encrypted_content");
+        CreateResponseRequest summarize = CreateResponseRequest.builder()
+                .model(request.model())
+                .instructions(request.instructions())
+                .input(List.of(new Item.Message(
+                        null,
+                        null,
+                        MessageRole.USER,
+                        List.of(new ContentPart.InputText(summaryRequest)),
+                        null,
+                        Map.of())))
+                .promptCacheKey(request.promptCacheKey())
+                .store(false)
+                .build();
+        return complete(summarize, owner).thenApply(summary -> {
+            String text = outputText(summary);
+            if (text.isBlank()) {
+                throw new OrsException(
+                        new ErrorPayload(
+                                "server_error",
+                                "upstream_bad_response",
+                                "The model wrote no summary to compact the context window into.",
+                                null),
+                        502);
+            }
+            long now = clock.instant().getEpochSecond();
+            List<Item> output = new ArrayList<>(split.recent().size() + 1);
+            output.add(compactor.seal(ids.newId("cmp"), text, summary.model(), now));
+            output.addAll(split.recent());
+            log.debug(
+                    "compacted {} items into a summary of {} chars, kept {}",
+                    split.older().size(),
+                    text.length(),
+                    split.recent().size());
+            Usage usage = summary.usage() != null ? summary.usage() : new Usage(0, 0, 0, null, null);
+            return new CompactResponse(ids.newId("resp"), now, output, usage, Map.of());
+        });
+    }
+
+    private static String outputText(Response response) {
+        StringBuilder text = new StringBuilder();
+        for (Item item : response.output()) {
+            if (item instanceof Item.Message message) {
+                for (ContentPart part : message.content()) {
+                    if (part instanceof ContentPart.OutputText output) {
+                        text.append(output.text());
+                    }
+                }
+            }
+        }
+        return text.toString();
     }
 
     /** The stored response {@code id} if {@code owner} may see it. */

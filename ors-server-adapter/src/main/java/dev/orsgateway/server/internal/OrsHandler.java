@@ -4,6 +4,7 @@ import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.OrsGateway;
 import dev.orsgateway.core.json.OrsJson;
 import dev.orsgateway.core.json.SseEncoder;
+import dev.orsgateway.core.model.CompactRequest;
 import dev.orsgateway.core.model.CreateResponseRequest;
 import dev.orsgateway.core.model.Response;
 import dev.orsgateway.core.model.ResponseEvent;
@@ -24,6 +25,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 
 /**
  * Routes a request to its endpoint and answers it: {@code POST /responses} asynchronously (a JSON body or an event
@@ -32,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
 public final class OrsHandler {
     private static final String RESPONSES = "/responses";
     private static final String INPUT_ITEMS = "input_items";
+    private static final String COMPACT = "compact";
     private static final List<String> HEALTH_METHODS = List.of("GET", "HEAD");
     private static final byte[] HEALTH_BODY = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
 
@@ -67,6 +70,7 @@ public final class OrsHandler {
     /** The routes, by path shape. */
     private enum Route {
         CREATE(List.of("POST")),
+        COMPACT(List.of("POST")),
         RESPONSE(List.of("GET", "DELETE")),
         INPUT_ITEMS(List.of("GET"));
 
@@ -105,7 +109,8 @@ public final class OrsHandler {
             }
             log.responseId(target.id());
             switch (target.route()) {
-                case CREATE -> create(request, response, owner, log);
+                case CREATE -> create(request, response, owner, log, false);
+                case COMPACT -> create(request, response, owner, log, true);
                 case RESPONSE -> {
                     if ("GET".equals(method)) {
                         retrieve(target.id(), request, owner, response, log);
@@ -168,6 +173,9 @@ public final class OrsHandler {
             return null;
         }
         String rest = path.substring(RESPONSES.length() + 1);
+        if (rest.equals(COMPACT)) {
+            return new Target(Route.COMPACT, null);
+        }
         int slash = rest.indexOf('/');
         if (slash < 0) {
             return rest.isEmpty() ? null : new Target(Route.RESPONSE, rest);
@@ -346,7 +354,9 @@ public final class OrsHandler {
 
     // ---- POST /responses
 
-    private void create(HttpServletRequest request, HttpServletResponse response, String owner, RequestLog log)
+    /** A create ({@code compact} false) or compact request: the body is read without blocking, then answered. */
+    private void create(
+            HttpServletRequest request, HttpServletResponse response, String owner, RequestLog log, boolean compact)
             throws IOException {
         String contentType = request.getContentType();
         if (!isJson(contentType)) {
@@ -378,7 +388,11 @@ public final class OrsHandler {
         BodyReader.Handler handler = new BodyReader.Handler() {
             @Override
             public void body(byte[] bytes, int length) {
-                onBody(exchange, bytes, length, owner, log);
+                if (compact) {
+                    onCompactBody(exchange, bytes, length, owner, log);
+                } else {
+                    onBody(exchange, bytes, length, owner, log);
+                }
             }
 
             @Override
@@ -435,24 +449,10 @@ public final class OrsHandler {
                 events.subscribe(subscriber);
             } else {
                 CompletableFuture<Response> future = gateway.complete(request, owner);
-                exchange.onAbort(() -> future.cancel(true));
-                future.whenComplete((created, failure) -> {
-                    if (failure == null) {
-                        log.responseId(created.id());
-                        log.responseStatus(created.status());
-                        Responses.sendJson(exchange, OrsJson.writeBytes(created));
-                    } else {
-                        Throwable cause = unwrap(failure);
-                        if (cause instanceof OrsException ors) {
-                            log.error(ors, true);
-                            Responses.sendError(exchange, ors);
-                        } else {
-                            OrsException error = HttpErrors.serverError(cause);
-                            log.error(error, true);
-                            log.unexpected(cause);
-                            Responses.sendError(exchange, error);
-                        }
-                    }
+                answerWhenDone(exchange, log, future, created -> {
+                    log.responseId(created.id());
+                    log.responseStatus(created.status());
+                    return OrsJson.writeBytes(created);
                 });
             }
         } catch (OrsException e) {
@@ -464,6 +464,43 @@ public final class OrsHandler {
             log.unexpected(e);
             Responses.sendError(exchange, error);
         }
+    }
+
+    private void onCompactBody(Exchange exchange, byte[] bytes, int length, String owner, RequestLog log) {
+        try {
+            CompactRequest request = RequestParser.parseCompact(bytes, length);
+            answerWhenDone(exchange, log, gateway.compact(request, owner), OrsJson::writeBytes);
+        } catch (OrsException e) {
+            log.error(e, false);
+            Responses.sendError(exchange, e);
+        } catch (RuntimeException e) {
+            OrsException error = HttpErrors.serverError(e);
+            log.error(error, true);
+            log.unexpected(e);
+            Responses.sendError(exchange, error);
+        }
+    }
+
+    /** Answers with {@code future}'s value as JSON, or with its failure; a client that leaves cancels it. */
+    private static <T> void answerWhenDone(
+            Exchange exchange, RequestLog log, CompletableFuture<T> future, Function<T, byte[]> json) {
+        exchange.onAbort(() -> future.cancel(true));
+        future.whenComplete((value, failure) -> {
+            if (failure == null) {
+                Responses.sendJson(exchange, json.apply(value));
+                return;
+            }
+            Throwable cause = unwrap(failure);
+            if (cause instanceof OrsException ors) {
+                log.error(ors, true);
+                Responses.sendError(exchange, ors);
+            } else {
+                OrsException error = HttpErrors.serverError(cause);
+                log.error(error, true);
+                log.unexpected(cause);
+                Responses.sendError(exchange, error);
+            }
+        });
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.json.OrsJson;
+import dev.orsgateway.core.model.CompactRequest;
 import dev.orsgateway.core.model.CreateResponseRequest;
 import java.io.IOException;
 import java.lang.reflect.Type;
@@ -40,11 +41,21 @@ public final class RequestParser {
             OrsJson.mapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Pattern LIMIT_SOURCE = Pattern.compile("\\s*\\([^`()]*`[^`]*`\\)");
     private static final ObjectReader REQUEST_READER = OrsJson.mapper().readerFor(CreateResponseRequest.class);
+    private static final ObjectReader COMPACT_READER = OrsJson.mapper().readerFor(CompactRequest.class);
 
     private RequestParser() {}
 
     /** Parses {@code body} (UTF-8 JSON); throws {@link OrsException} (400) when it is not a valid request. */
     public static CreateResponseRequest parse(byte[] body, int length) {
+        return parse(body, length, REQUEST_READER);
+    }
+
+    /** Parses a {@code /responses/compact} body, as {@link #parse(byte[], int)} does a create body. */
+    public static CompactRequest parseCompact(byte[] body, int length) {
+        return parse(body, length, COMPACT_READER);
+    }
+
+    private static <T> T parse(byte[] body, int length, ObjectReader reader) {
         if (isBlank(body, length)) {
             throw HttpErrors.emptyBody();
         }
@@ -64,7 +75,7 @@ public final class RequestParser {
             throw HttpErrors.invalidType(null, "The request body must be a JSON object, got " + describe(tree) + ".");
         }
         try {
-            return REQUEST_READER.readValue(tree);
+            return reader.readValue(tree);
         } catch (DatabindException e) {
             throw translate((JsonMappingException) e, tree);
         } catch (IOException e) {
