@@ -60,13 +60,13 @@ final class WireRules {
             } else {
                 JsonNode body = json(exchange, contentType, problems);
                 if (body != null) {
-                    problems.addAll(SpecSchemas.errors("ResponseResource", body));
+                    problems.addAll(SpecSchemas.responseErrors(body));
                 }
             }
         } else if (exchange.method.equals("GET") && response.matches()) {
             JsonNode body = json(exchange, contentType, problems);
             if (body != null) {
-                problems.addAll(SpecSchemas.errors("ResponseResource", body));
+                problems.addAll(SpecSchemas.responseErrors(body));
                 if (!body.path("id").asText().equals(response.group(1))) {
                     problems.add("retrieved " + body.path("id") + " for " + path);
                 }
@@ -106,7 +106,7 @@ final class WireRules {
                     expect(problems, item.path("id").isTextual(), "input item without an id: " + item);
                     // OpenAI lists every input item with its status; strict clients (openai-java) require it.
                     expect(problems, item.path("status").isTextual(), "input item without a status: " + item);
-                    problems.addAll(SpecSchemas.errors("ItemParam", item));
+                    problems.addAll(SpecSchemas.inputItemErrors(item));
                 }
             }
         } else if (exchange.method.equals("GET") && path.equals("/v1/health")) {
@@ -177,7 +177,7 @@ final class WireRules {
             String type = event.path("type").asText();
             expect(problems, lines[0].substring("event: ".length()).equals(type), "event: line != type: " + frame);
             try {
-                List<String> errors = SpecSchemas.errors(SpecSchemas.eventSchemaName(event), event);
+                List<String> errors = SpecSchemas.eventErrors(event);
                 errors.forEach(error -> problems.add(type + " #" + event.path("sequence_number") + ": " + error));
             } catch (AssertionError e) {
                 problems.add(e.getMessage());

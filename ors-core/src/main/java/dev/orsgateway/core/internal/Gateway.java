@@ -81,12 +81,14 @@ public final class Gateway {
      * A request made ready for the upstream.
      *
      * @param request the request, with the default model filled in
+     * @param history the replayed chain of its {@code previous_response_id}, oldest first (empty without one)
      * @param inputItems its input items with ids assigned, as they will be stored
      * @param chatRequest what the upstream receives
      * @param initial the response as {@code response.created} shows it
      */
     public record Prepared(
             CreateResponseRequest request,
+            List<Item> history,
             List<Item> inputItems,
             ChatCompletionRequest chatRequest,
             Response initial) {}
@@ -115,7 +117,7 @@ public final class Gateway {
                 .id(ids.newId("resp"))
                 .createdAt(clock.instant().getEpochSecond())
                 .build();
-        return new Prepared(resolved, inputItems, chatRequest, initial);
+        return new Prepared(resolved, history, inputItems, chatRequest, initial);
     }
 
     /** Streams a response; see {@link dev.orsgateway.core.OrsGateway#respond}. */
@@ -124,7 +126,8 @@ public final class Gateway {
         admit();
         try {
             log.debug("response {}: streaming from {}", prepared.initial().id(), upstream.describe());
-            ResponseTranscoder.Session session = transcoder.open(prepared.request(), prepared.initial(), ids, clock);
+            ResponseTranscoder.Session session =
+                    transcoder.open(prepared.request(), prepared.history(), prepared.initial(), ids, clock);
             ResponseStream.Builder stream = ResponseStream.builder(session, upstream.stream(prepared.chatRequest()))
                     .onTerminate(inProgress::decrementAndGet);
             if (prepared.request().isStored()) {
@@ -158,8 +161,8 @@ public final class Gateway {
             inProgress.decrementAndGet();
             throw e;
         }
-        CompletableFuture<Response> result = call.thenApply(completion ->
-                        transcoder.toResponse(prepared.request(), prepared.initial(), completion, ids, clock))
+        CompletableFuture<Response> result = call.thenApply(completion -> transcoder.toResponse(
+                        prepared.request(), prepared.history(), prepared.initial(), completion, ids, clock))
                 .thenCompose(response -> {
                     if (!prepared.request().isStored()) {
                         return CompletableFuture.completedFuture(response);
@@ -311,6 +314,20 @@ public final class Gateway {
         if (item instanceof Item.FunctionCallOutput o && (o.id() == null || o.status() == null)) {
             return new Item.FunctionCallOutput(
                     idOr(o.id(), "fco"), o.callId(), o.output(), statusOr(o.status()), o.extra());
+        }
+        if (item instanceof Item.CustomToolCall c && (c.id() == null || c.status() == null)) {
+            return new Item.CustomToolCall(
+                    idOr(c.id(), "ctc"),
+                    c.callId(),
+                    c.namespace(),
+                    c.name(),
+                    c.input(),
+                    statusOr(c.status()),
+                    c.extra());
+        }
+        if (item instanceof Item.CustomToolCallOutput o && (o.id() == null || o.status() == null)) {
+            return new Item.CustomToolCallOutput(
+                    idOr(o.id(), "ctco"), o.callId(), o.output(), statusOr(o.status()), o.extra());
         }
         if (item instanceof Item.Reasoning r && r.id() == null) {
             return new Item.Reasoning(
