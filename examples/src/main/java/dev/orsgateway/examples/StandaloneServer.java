@@ -8,6 +8,7 @@ import dev.orsgateway.server.OrsServlet;
 import dev.orsgateway.server.OrsServletConfig;
 import dev.orsgateway.store.sqlite.SqliteResponseStore;
 import dev.orsgateway.transcoder.ChatTranscoder;
+import dev.orsgateway.transcoder.TranscoderOptions;
 import dev.orsgateway.upstream.jdk.JdkHttpChatCompletionsUpstream;
 import dev.orsgateway.upstream.okhttp.OkHttpChatCompletionsUpstream;
 import jakarta.servlet.ServletRegistration;
@@ -46,7 +47,7 @@ public final class StandaloneServer implements AutoCloseable {
         this.upstream = upstream(settings, upstreamUrl);
         this.store = SqliteResponseStore.builder().jdbcUrl(settings.jdbcUrl()).build();
         OrsGateway gateway = OrsGateway.builder()
-                .transcoder(ChatTranscoder.create())
+                .transcoder(ChatTranscoder.create(TranscoderOptions.DEFAULT.withHostedTools(settings.hostedTools())))
                 .upstream(upstream)
                 .store(store)
                 .defaultModel(settings.defaultModel())
@@ -207,6 +208,8 @@ public final class StandaloneServer implements AutoCloseable {
      *     {@value #DEFAULT_CONTAINER_THREADS}
      * @param transport {@code UPSTREAM_TRANSPORT}: {@code jdk} (default), {@code jdk-inline} (the JDK client with
      *     stream work on its selector thread) or {@code okhttp}
+     * @param hostedTools {@code ORS_HOSTED_TOOLS}: {@code drop} (default: hosted tools such as {@code web_search} are
+     *     left out of the upstream request, logged at INFO) or {@code reject} (a 400 naming every one)
      */
     public record Settings(
             String upstreamUrl,
@@ -221,7 +224,8 @@ public final class StandaloneServer implements AutoCloseable {
             int maxConcurrentResponses,
             int maxConnections,
             int containerThreads,
-            String transport) {
+            String transport,
+            TranscoderOptions.HostedTools hostedTools) {
 
         /** The transports {@code UPSTREAM_TRANSPORT} may name. */
         public static final List<String> TRANSPORTS = List.of("jdk", "jdk-inline", "okhttp");
@@ -259,7 +263,8 @@ public final class StandaloneServer implements AutoCloseable {
                     DEFAULT_MAX_CONCURRENT_RESPONSES,
                     DEFAULT_MAX_CONNECTIONS,
                     DEFAULT_CONTAINER_THREADS,
-                    "jdk");
+                    "jdk",
+                    TranscoderOptions.HostedTools.DROP);
         }
 
         /** The default upstream: a local Ollama. */
@@ -268,6 +273,7 @@ public final class StandaloneServer implements AutoCloseable {
         /** Copies {@code apiKeys}. */
         public Settings {
             Objects.requireNonNull(upstreamUrl, "upstreamUrl");
+            Objects.requireNonNull(hostedTools, "hostedTools");
             apiKeys = List.copyOf(apiKeys);
         }
 
@@ -302,7 +308,19 @@ public final class StandaloneServer implements AutoCloseable {
                     positive(env, "ORS_MAX_CONCURRENT_RESPONSES", DEFAULT_MAX_CONCURRENT_RESPONSES),
                     positive(env, "ORS_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS),
                     positive(env, "ORS_CONTAINER_THREADS", DEFAULT_CONTAINER_THREADS),
-                    transport(env.get("UPSTREAM_TRANSPORT")));
+                    transport(env.get("UPSTREAM_TRANSPORT")),
+                    hostedTools(env.get("ORS_HOSTED_TOOLS")));
+        }
+
+        private static TranscoderOptions.HostedTools hostedTools(String value) {
+            String name = blankToNull(value) == null ? "drop" : value.trim().toLowerCase(java.util.Locale.ROOT);
+            return switch (name) {
+                case "drop" -> TranscoderOptions.HostedTools.DROP;
+                case "reject" -> TranscoderOptions.HostedTools.REJECT;
+                default ->
+                    throw new IllegalArgumentException(
+                            "ORS_HOSTED_TOOLS must be 'drop' or 'reject', was '" + value + "'");
+            };
         }
 
         private static int integer(Map<String, String> env, String name, int fallback) {
