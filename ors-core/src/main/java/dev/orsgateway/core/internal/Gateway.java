@@ -1,5 +1,7 @@
 package dev.orsgateway.core.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.orsgateway.core.IdGenerator;
 import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.chat.ChatCompletion;
@@ -22,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -336,8 +339,26 @@ public final class Gateway {
         if (item instanceof Item.Compaction c && c.id() == null) {
             return new Item.Compaction(ids.newId("cmp"), c.encryptedContent(), c.createdBy(), c.extra());
         }
+        if (item instanceof Item.Unknown u && u.id() == null) {
+            // OpenAI's tool items the transcoder maps (a tool_search_output, a shell_call_output, ...) often come
+            // without an id, which every stored item needs.
+            Map<String, JsonNode> fields = new LinkedHashMap<>();
+            fields.put("id", TextNode.valueOf(ids.newId(UNKNOWN_ITEM_PREFIXES.getOrDefault(u.type(), "item"))));
+            fields.putAll(u.fields());
+            return new Item.Unknown(u.type(), fields);
+        }
         return item;
     }
+
+    private static final Map<String, String> UNKNOWN_ITEM_PREFIXES = Map.of(
+            "tool_search_call", "tsc",
+            "tool_search_output", "tso",
+            "local_shell_call", "lsh",
+            "local_shell_call_output", "lsho",
+            "shell_call", "sh",
+            "shell_call_output", "sho",
+            "apply_patch_call", "apc",
+            "apply_patch_call_output", "apco");
 
     private String idOr(String id, String prefix) {
         return id != null ? id : ids.newId(prefix);
