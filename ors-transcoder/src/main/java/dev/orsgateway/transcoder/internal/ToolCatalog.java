@@ -186,11 +186,6 @@ public final class ToolCatalog {
         return byKey.get(key(kind, null, kind.type()));
     }
 
-    /** Whether the request declares {@code tool_search} executed by the client. */
-    public boolean hasClientToolSearch() {
-        return builtIn(Kind.TOOL_SEARCH) != null;
-    }
-
     /**
      * The chat function name a replayed call of {@code kind} ({@code namespace}, {@code name}) is sent under: its
      * entry's, or, for a tool no longer declared, its natural name (made valid, not reserved).
