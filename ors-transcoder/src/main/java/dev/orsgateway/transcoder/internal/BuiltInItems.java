@@ -60,7 +60,7 @@ public final class BuiltInItems {
      * What {@code item} maps to, or null for an item that has no chat form: the record of a search the provider ran
      * itself ({@code execution: server}).
      */
-    static Mapped map(Item.Unknown item, ToolCatalog catalog, boolean fromInput) {
+    static Mapped map(Item.Unknown item, ToolCatalog catalog) {
         Map<String, JsonNode> fields = item.fields();
         String callId = ToolCatalog.text(fields, "call_id");
         return switch (item.type()) {

@@ -329,7 +329,7 @@ final class MessageAssembler {
 
     /** The call or output of a client-executed built-in ({@link BuiltInItems}); server-executed ones are skipped. */
     private void builtInItem(Item.Unknown item, Where where) {
-        BuiltInItems.Mapped mapped = BuiltInItems.map(item, catalog, where.fromInput());
+        BuiltInItems.Mapped mapped = BuiltInItems.map(item, catalog);
         if (mapped == null) {
             return;
         }
