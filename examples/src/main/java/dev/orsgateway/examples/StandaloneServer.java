@@ -8,6 +8,7 @@ import dev.orsgateway.server.OrsServlet;
 import dev.orsgateway.server.OrsServletConfig;
 import dev.orsgateway.store.sqlite.SqliteResponseStore;
 import dev.orsgateway.transcoder.ChatTranscoder;
+import dev.orsgateway.transcoder.TranscoderOptions;
 import dev.orsgateway.upstream.jdk.JdkHttpChatCompletionsUpstream;
 import dev.orsgateway.upstream.okhttp.OkHttpChatCompletionsUpstream;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ public final class StandaloneServer implements AutoCloseable {
         this.upstream = upstream(settings, upstreamUrl);
         this.store = SqliteResponseStore.builder().jdbcUrl(settings.jdbcUrl()).build();
         OrsGateway gateway = OrsGateway.builder()
-                .transcoder(ChatTranscoder.create())
+                .transcoder(ChatTranscoder.create(TranscoderOptions.DEFAULT.withHostedTools(settings.hostedTools())))
                 .upstream(upstream)
                 .store(store)
                 .defaultModel(settings.defaultModel())
@@ -222,6 +223,8 @@ public final class StandaloneServer implements AutoCloseable {
      *     {@value #DEFAULT_CONTAINER_THREADS}
      * @param transport {@code UPSTREAM_TRANSPORT}: {@code jdk} (default), {@code jdk-inline} (the JDK client with
      *     stream work on its selector thread) or {@code okhttp}
+     * @param hostedTools {@code ORS_HOSTED_TOOLS}: {@code drop} (default: hosted tools such as {@code web_search} are
+     *     left out of the upstream request, logged at INFO) or {@code reject} (a 400 naming every one)
      * @param compactionKey {@code ORS_COMPACTION_KEY}: the base64 of the 32-byte key sealing compaction items; default
      *     the key in {@code compactionKeyFile}
      * @param compactionKeyFile {@code ORS_COMPACTION_KEY_FILE}: where the key is kept when {@code compactionKey} is not
@@ -241,6 +244,7 @@ public final class StandaloneServer implements AutoCloseable {
             int maxConnections,
             int containerThreads,
             String transport,
+            TranscoderOptions.HostedTools hostedTools,
             String compactionKey,
             Path compactionKeyFile) {
 
@@ -279,6 +283,7 @@ public final class StandaloneServer implements AutoCloseable {
                     DEFAULT_MAX_CONNECTIONS,
                     DEFAULT_CONTAINER_THREADS,
                     "jdk",
+                    TranscoderOptions.HostedTools.DROP,
                     null,
                     null);
         }
@@ -289,6 +294,7 @@ public final class StandaloneServer implements AutoCloseable {
         /** Copies {@code apiKeys}. */
         public Settings {
             Objects.requireNonNull(upstreamUrl, "upstreamUrl");
+            Objects.requireNonNull(hostedTools, "hostedTools");
             apiKeys = List.copyOf(apiKeys);
         }
 
@@ -322,10 +328,22 @@ public final class StandaloneServer implements AutoCloseable {
                     positive(env, "ORS_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS),
                     positive(env, "ORS_CONTAINER_THREADS", DEFAULT_CONTAINER_THREADS),
                     transport(env.get("UPSTREAM_TRANSPORT")),
+                    hostedTools(env.get("ORS_HOSTED_TOOLS")),
                     blankToNull(env.get("ORS_COMPACTION_KEY")),
                     blankToNull(env.get("ORS_COMPACTION_KEY_FILE")) == null
                             ? null
                             : Path.of(env.get("ORS_COMPACTION_KEY_FILE").trim()));
+        }
+
+        private static TranscoderOptions.HostedTools hostedTools(String value) {
+            String name = blankToNull(value) == null ? "drop" : value.trim().toLowerCase(java.util.Locale.ROOT);
+            return switch (name) {
+                case "drop" -> TranscoderOptions.HostedTools.DROP;
+                case "reject" -> TranscoderOptions.HostedTools.REJECT;
+                default ->
+                    throw new IllegalArgumentException(
+                            "ORS_HOSTED_TOOLS must be 'drop' or 'reject', was '" + value + "'");
+            };
         }
 
         private static int integer(Map<String, String> env, String name, int fallback) {

@@ -8,6 +8,7 @@ import dev.orsgateway.core.json.OrsJson;
 import dev.orsgateway.examples.StandaloneServer.Settings;
 import dev.orsgateway.examples.scripted.Script;
 import dev.orsgateway.examples.scripted.ScriptedChatServer;
+import dev.orsgateway.transcoder.TranscoderOptions;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -161,6 +162,7 @@ class StandaloneServerTest {
                 Settings.DEFAULT_MAX_CONNECTIONS,
                 Settings.DEFAULT_CONTAINER_THREADS,
                 "jdk",
+                TranscoderOptions.HostedTools.DROP,
                 key,
                 keyFile);
     }

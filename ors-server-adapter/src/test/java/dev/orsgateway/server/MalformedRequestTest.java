@@ -169,11 +169,17 @@ class MalformedRequestTest {
                 "invalid_value",
                 "tool_choice"));
         cases.add(post(
-                "an unknown tool_choice type",
-                withField("\"tool_choice\":{\"type\":\"web\"}"),
+                "a tool_choice without type",
+                withField("\"tool_choice\":{\"name\":\"f\"}"),
                 400,
                 "invalid_value",
                 "tool_choice"));
+        cases.add(post(
+                "a tool_choice forcing a hosted tool",
+                withField("\"tool_choice\":{\"type\":\"web_search_preview\"}"),
+                400,
+                "unsupported_tool_type",
+                "tool_choice.type"));
         cases.add(post(
                 "a message without content",
                 withInput("[{\"type\":\"message\",\"role\":\"user\"}]"),

@@ -64,6 +64,13 @@ public final class ChatTranscoder implements ResponseTranscoder {
         return new StreamTranscoder(request, initial, ids, clock);
     }
 
+    /** A state machine for one streamed response whose replayed chain is {@code history}. */
+    @Override
+    public StreamTranscoder open(
+            CreateResponseRequest request, List<Item> history, Response initial, IdGenerator ids, Clock clock) {
+        return new StreamTranscoder(request, history, initial, ids, clock);
+    }
+
     /**
      * The final response of a non-streamed completion: exactly the response the stream of the same content would
      * end with, since it runs through the same state machine.
@@ -71,7 +78,19 @@ public final class ChatTranscoder implements ResponseTranscoder {
     @Override
     public Response toResponse(
             CreateResponseRequest request, Response initial, ChatCompletion completion, IdGenerator ids, Clock clock) {
-        StreamTranscoder transcoder = open(request, initial, ids, clock);
+        return toResponse(request, List.of(), initial, completion, ids, clock);
+    }
+
+    /** {@link #toResponse(CreateResponseRequest, Response, ChatCompletion, IdGenerator, Clock)} with the chain. */
+    @Override
+    public Response toResponse(
+            CreateResponseRequest request,
+            List<Item> history,
+            Response initial,
+            ChatCompletion completion,
+            IdGenerator ids,
+            Clock clock) {
+        StreamTranscoder transcoder = open(request, history, initial, ids, clock);
         List<ResponseEvent> events = new ArrayList<>();
         for (ChatChunk chunk : chunksOf(completion)) {
             events.addAll(transcoder.onChunk(chunk));

@@ -2,6 +2,7 @@ package dev.orsgateway.transcoder;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.orsgateway.core.IdGenerator;
 import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.chat.ChatChunk;
@@ -25,6 +26,9 @@ import dev.orsgateway.core.model.ResponseEvent;
 import dev.orsgateway.core.model.ResponseStatus;
 import dev.orsgateway.core.model.Usage;
 import dev.orsgateway.core.spi.ResponseTranscoder;
+import dev.orsgateway.transcoder.internal.BuiltInItems;
+import dev.orsgateway.transcoder.internal.CustomInput;
+import dev.orsgateway.transcoder.internal.ToolCatalog;
 import dev.orsgateway.transcoder.internal.ToolPolicy;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -47,8 +51,13 @@ import org.slf4j.LoggerFactory;
  * {@code error} event). Sequence numbers increase from 0.
  *
  * <p>Items: reasoning ({@code reasoning_content} / {@code reasoning}) becomes a {@code reasoning} item, text and
- * refusals a {@code message} item, each tool call a {@code function_call} item, in the order they start. Tool calls
- * stream live one at a time, and a call ends when its arguments are complete JSON and something else begins. A call
+ * refusals a {@code message} item, each tool call an item of the tool it calls, in the order they start: a
+ * {@code function_call} (with its {@code namespace} for a function declared in one), a {@code custom_tool_call} whose
+ * {@code input} is decoded from the chat arguments while they stream ({@code response.custom_tool_call_input.delta}
+ * / {@code .done}), or, emitted whole once its arguments are complete, a {@code tool_search_call},
+ * {@code local_shell_call}, {@code shell_call} or {@code apply_patch_call} (one whose arguments do not make that item,
+ * or that is cut off, comes as a plain {@code function_call} instead). Tool calls stream live one at a time, and a
+ * call ends when its arguments are complete JSON and something else begins. A call
  * that starts while another is unfinished, or text that arrives while a call's arguments are still incomplete, is
  * held back and emitted, whole, at the end, so that items never interleave and no fragment is lost whatever order
  * the provider sends them in. Calls to functions the request does not allow
@@ -60,6 +69,7 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
     private final Response initial;
     private final IdGenerator ids;
     private final Clock clock;
+    private final ToolCatalog catalog;
     private final ToolPolicy toolPolicy;
     private final boolean includeLogprobs;
 
@@ -90,6 +100,21 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
      * @param clock gives {@code completed_at}
      */
     public StreamTranscoder(CreateResponseRequest request, Response initial, IdGenerator ids, Clock clock) {
+        this(request, List.of(), initial, ids, clock);
+    }
+
+    /**
+     * A transcoder for one response of a request whose replayed chain is {@code history} (oldest first): tools that a
+     * {@code tool_search_output} in it loaded are callable too.
+     *
+     * @param request the client's request
+     * @param history the replayed {@code previous_response_id} chain, or an empty list
+     * @param initial the response as {@code response.created} shows it
+     * @param ids makes item ids and missing call ids
+     * @param clock gives {@code completed_at}
+     */
+    public StreamTranscoder(
+            CreateResponseRequest request, List<Item> history, Response initial, IdGenerator ids, Clock clock) {
         this.initial = initial.toBuilder()
                 .status(ResponseStatus.IN_PROGRESS)
                 .output(List.of())
@@ -98,7 +123,8 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
                 .build();
         this.ids = ids;
         this.clock = clock;
-        this.toolPolicy = ToolPolicy.of(request);
+        this.catalog = ToolCatalog.of(request.tools(), history, request.input(), false);
+        this.toolPolicy = ToolPolicy.of(request, catalog);
         this.includeLogprobs = (request.include() != null && request.include().contains("message.output_text.logprobs"))
                 || (request.topLogprobs() != null && request.topLogprobs() > 0);
     }
@@ -384,8 +410,27 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
             // Once one call waits, every later one waits too, so items keep the order the calls started in.
             callsDeferred = true;
         } else if (call == liveCall && arguments != null && !arguments.isEmpty()) {
-            events.add(new ResponseEvent.FunctionCallArgumentsDelta(
-                    sequence++, call.itemId, call.outputIndex, arguments, null));
+            argumentsDelta(events, call, arguments);
+        }
+    }
+
+    /** The live event of a piece of a call's arguments: as is, decoded (custom tools), or none (built-ins). */
+    private void argumentsDelta(List<ResponseEvent> events, ToolCall call, String arguments) {
+        switch (call.entry.kind()) {
+            case FUNCTION ->
+                events.add(new ResponseEvent.FunctionCallArgumentsDelta(
+                        sequence++, call.itemId, call.outputIndex, arguments, null));
+            case CUSTOM -> {
+                String piece = call.input.feed(arguments);
+                if (!piece.isEmpty()) {
+                    call.inputEmitted.append(piece);
+                    events.add(new ResponseEvent.CustomToolCallInputDelta(
+                            sequence++, call.itemId, call.outputIndex, piece));
+                }
+            }
+            default -> {
+                // Built-ins become whole items once their arguments are complete.
+            }
         }
     }
 
@@ -399,6 +444,7 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
                 call.suppressed = true;
                 log.warn("suppressing call of function '{}' beyond max_tool_calls", call.name);
             } else {
+                call.entry = catalog.byUpstreamName(call.name);
                 call.admitted = true;
                 admittedCalls++;
             }
@@ -439,31 +485,107 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
             closeOpen(events, ItemStatus.COMPLETED);
         }
         call.opened = true;
-        call.itemId = ids.newId("fc");
         if (call.callId == null) {
             call.callId = ids.newId("call");
         }
         call.outputIndex = output.size();
         liveCall = call;
-        events.add(new ResponseEvent.OutputItemAdded(
-                sequence++, call.outputIndex, call.snapshot("", ItemStatus.IN_PROGRESS)));
+        ToolCatalog.Kind kind = call.entry.kind();
+        if (kind.builtIn()) {
+            // Nothing to show until the arguments make the item (closeCall); the call holds its place meanwhile.
+            return;
+        }
+        if (kind == ToolCatalog.Kind.CUSTOM) {
+            call.itemId = ids.newId("ctc");
+            call.input = new CustomInput();
+            events.add(new ResponseEvent.OutputItemAdded(
+                    sequence++, call.outputIndex, call.customItem("", ItemStatus.IN_PROGRESS)));
+        } else {
+            call.itemId = ids.newId("fc");
+            events.add(new ResponseEvent.OutputItemAdded(
+                    sequence++, call.outputIndex, call.snapshot("", ItemStatus.IN_PROGRESS)));
+        }
         String soFar = call.arguments.toString();
         if (!soFar.isEmpty()) {
-            events.add(new ResponseEvent.FunctionCallArgumentsDelta(
-                    sequence++, call.itemId, call.outputIndex, soFar, null));
+            argumentsDelta(events, call, soFar);
         }
     }
 
     private void closeCall(List<ResponseEvent> events, ToolCall call, String status) {
         String arguments = call.arguments.toString();
-        events.add(new ResponseEvent.FunctionCallArgumentsDone(sequence++, call.itemId, call.outputIndex, arguments));
-        Item item = call.snapshot(arguments, status);
+        Item item;
+        switch (call.entry.kind()) {
+            case FUNCTION -> {
+                events.add(new ResponseEvent.FunctionCallArgumentsDone(
+                        sequence++, call.itemId, call.outputIndex, arguments));
+                item = call.snapshot(arguments, status);
+            }
+            case CUSTOM -> {
+                String input = call.input.finish(arguments);
+                String emitted = call.inputEmitted.toString();
+                if (input.startsWith(emitted)) {
+                    String rest = input.substring(emitted.length());
+                    if (!rest.isEmpty()) {
+                        events.add(new ResponseEvent.CustomToolCallInputDelta(
+                                sequence++, call.itemId, call.outputIndex, rest));
+                    }
+                } else {
+                    log.warn("custom tool call {}: streamed input is not a prefix of its final input", call.callId);
+                }
+                events.add(new ResponseEvent.CustomToolCallInputDone(sequence++, call.itemId, call.outputIndex, input));
+                item = call.customItem(input, status);
+            }
+            default -> item = closeBuiltIn(events, call, arguments, status);
+        }
         events.add(new ResponseEvent.OutputItemDone(sequence++, call.outputIndex, item));
         output.add(item);
         call.done = true;
         if (liveCall == call) {
             liveCall = null;
         }
+    }
+
+    /**
+     * The events and item of a finished call of a built-in: the tool's own item, added and done at once; or, when
+     * the arguments do not make one or the call was cut off, a plain {@code function_call} under the built-in's type.
+     */
+    private Item closeBuiltIn(List<ResponseEvent> events, ToolCall call, String arguments, String status) {
+        ToolCatalog.Kind kind = call.entry.kind();
+        if (ItemStatus.COMPLETED.equals(status)) {
+            Item.Unknown item =
+                    BuiltInItems.callItem(kind, () -> ids.newId(idPrefix(kind)), call.callId, arguments, status);
+            if (item != null) {
+                call.itemId = item.id();
+                events.add(new ResponseEvent.OutputItemAdded(
+                        sequence++, call.outputIndex, BuiltInItems.withStatus(item, ItemStatus.IN_PROGRESS)));
+                return item;
+            }
+            log.warn(
+                    "{} call {}: its arguments do not make a {}; sent as a function_call",
+                    call.entry.name(),
+                    call.callId,
+                    BuiltInItems.itemType(kind));
+        }
+        call.itemId = ids.newId("fc");
+        events.add(new ResponseEvent.OutputItemAdded(
+                sequence++, call.outputIndex, call.snapshot("", ItemStatus.IN_PROGRESS)));
+        if (!arguments.isEmpty()) {
+            events.add(new ResponseEvent.FunctionCallArgumentsDelta(
+                    sequence++, call.itemId, call.outputIndex, arguments, null));
+        }
+        events.add(new ResponseEvent.FunctionCallArgumentsDone(sequence++, call.itemId, call.outputIndex, arguments));
+        return call.snapshot(arguments, status);
+    }
+
+    private static String idPrefix(ToolCatalog.Kind kind) {
+        return switch (kind) {
+            case TOOL_SEARCH -> "tsc";
+            case LOCAL_SHELL -> "lsh";
+            case SHELL -> "sh";
+            case APPLY_PATCH -> "apc";
+            case FUNCTION -> "fc";
+            case CUSTOM -> "ctc";
+        };
     }
 
     private static boolean isCompleteJson(CharSequence json) {
@@ -622,8 +744,17 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
         final int order;
         final int arrival;
         final StringBuilder arguments = new StringBuilder();
+        /** What the call's decoded input deltas held (custom tools). */
+        final StringBuilder inputEmitted = new StringBuilder();
+
         String callId;
+        /** The chat function's name. */
         String name;
+        /** The tool it calls, once admitted. */
+        ToolCatalog.Entry entry;
+        /** The decoder of a custom tool's input, once opened. */
+        CustomInput input;
+
         String itemId;
         int outputIndex;
         boolean opened;
@@ -636,8 +767,15 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
             this.arrival = arrival;
         }
 
+        /** The {@code function_call} item, under the name and namespace the client declared. */
         Item snapshot(String arguments, String status) {
-            return new Item.FunctionCall(itemId, callId, name, arguments, status, Map.of());
+            Map<String, JsonNode> extra =
+                    entry.namespace() == null ? Map.of() : Map.of("namespace", TextNode.valueOf(entry.namespace()));
+            return new Item.FunctionCall(itemId, callId, entry.name(), arguments, status, extra);
+        }
+
+        Item customItem(String input, String status) {
+            return new Item.CustomToolCall(itemId, callId, entry.namespace(), entry.name(), input, status, Map.of());
         }
     }
 }

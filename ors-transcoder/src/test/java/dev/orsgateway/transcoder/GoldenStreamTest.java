@@ -61,7 +61,11 @@ class GoldenStreamTest {
                 "ollama-tool-calls-no-index",
                 "tool-call-not-allowed",
                 "tool-choice-none",
-                "max-tool-calls");
+                "max-tool-calls",
+                "custom-tool-call",
+                "namespaced-function-call",
+                "built-in-calls",
+                "built-in-call-bad-arguments");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -694,10 +694,35 @@ class RequestTranslationTest {
         }
 
         @Test
-        void hostedToolTypesAreRejected() {
-            assertRejected("""
+        void hostedToolTypesAreLeftOutByDefault() {
+            assertChat("""
                     {"model": "m", "input": "Hi", "tools": [{"type": "function", "name": "a"}, {"type": "web_search"}]}
-                    """, "tools[1].type", "unsupported_tool_type", "'web_search'");
+                    """, """
+                    {"model": "m", "messages": [{"role": "user", "content": "Hi"}],
+                     "tools": [{"type": "function", "function": {"name": "a"}}]}
+                    """);
+        }
+
+        @Test
+        void hostedToolTypesAreRejectedAllAtOnceUnderTheRejectPolicy() {
+            TranscoderOptions reject = TranscoderOptions.DEFAULT.withHostedTools(TranscoderOptions.HostedTools.REJECT);
+            assertRejected(reject, """
+                    {"model": "m", "input": "Hi", "tools": [{"type": "function", "name": "a"}, {"type": "web_search"}]}
+                    """, List.of(), "tools[1].type", "unsupported_tool_type", "tools[1] (web_search)");
+            assertRejected(
+                    reject,
+                    """
+                    {"model": "m", "input": "Hi", "tools": [{"type": "web_search_preview"}, {"type": "function",
+                     "name": "a"}, {"type": "mcp", "server_label": "deepwiki"}, {"type": "image_generation"},
+                     {"type": "tool_search"}]}
+                    """,
+                    List.of(),
+                    "tools",
+                    "unsupported_tool_type",
+                    "tools[0] (web_search_preview)",
+                    "tools[2] (mcp 'deepwiki')",
+                    "tools[3] (image_generation)",
+                    "tools[4] (tool_search (server execution))");
         }
 
         @Test
@@ -980,10 +1005,13 @@ class RequestTranslationTest {
         }
 
         @Test
-        void includeOfAnotherValueIsRejected() {
-            assertRejected("""
-                    {"model": "m", "input": "Hi", "include": ["reasoning.encrypted_content", "file_search_call.results"]}
-                    """, "include[1]", "unsupported_value", "'file_search_call.results'");
+        void includeValuesThatAskForDataAChatUpstreamLacksAreAcceptedAndIgnored() {
+            assertChat("""
+                    {"model": "m", "input": "Hi", "include": ["reasoning.encrypted_content", "file_search_call.results",
+                     "web_search_call.action.sources", "a.future.value"]}
+                    """, """
+                    {"model": "m", "messages": [{"role": "user", "content": "Hi"}]}
+                    """);
         }
 
         @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orsgateway.core.json.OrsJson;
 import dev.orsgateway.core.model.Response;
 import dev.orsgateway.core.model.ResponseEvent;
@@ -31,13 +32,20 @@ import java.util.Set;
  *       {@code content_part.done} with the whole part; {@code output_text} deltas and done carry {@code logprobs},
  *       parts carry {@code annotations};
  *   <li>{@code function_call_arguments.done} carries the concatenated deltas, and the done item the same
- *       arguments;
+ *       arguments; likewise {@code custom_tool_call_input.done} and a {@code custom_tool_call}'s {@code input}, and
+ *       no input delta ends inside a character (a lone high surrogate);
+ *   <li>the items of built-in tools ({@code shell_call}, ...) are added and done at once, the same item but for its
+ *       status;
  *   <li>the final output equals the items of the {@code output_item.done} events, in order; only the last item
  *       may be {@code incomplete}; the status, {@code completed_at}, {@code incomplete_details} and {@code error}
  *       agree with the terminal event.
  * </ul>
  */
 final class StreamInvariants {
+
+    /** The items of built-in tools, added and done at once. */
+    private static final Set<String> WHOLE_ITEMS =
+            Set.of("tool_search_call", "local_shell_call", "shell_call", "apply_patch_call");
 
     private StreamInvariants() {}
 
@@ -126,6 +134,7 @@ final class StreamInvariants {
         boolean textDone = false;
         StringBuilder arguments = null;
         String argumentsDone = null;
+        boolean wholeItem = false;
         for (int i = 2; i < json.size(); i++) {
             JsonNode event = json.get(i);
             String type = type(event);
@@ -148,10 +157,16 @@ final class StreamInvariants {
                 parts = new ArrayList<>();
                 arguments = new StringBuilder();
                 argumentsDone = null;
+                wholeItem = WHOLE_ITEMS.contains(openItem.get("type").asText());
                 continue;
             }
             assertThat(openItem).as("no open item for " + where).isNotNull();
             String itemType = openItem.get("type").asText();
+            if (wholeItem) {
+                assertThat(type)
+                        .as("a %s is done right after it is added: %s", itemType, where)
+                        .isEqualTo("response.output_item.done");
+            }
             if (type.equals("response.output_item.done")) {
                 assertThat(openPart).as("a part is still open at " + where).isNull();
                 assertThat(event.get("output_index").asInt()).as(where).isEqualTo(openIndex);
@@ -179,8 +194,29 @@ final class StreamInvariants {
                         assertThat(item.get("arguments").asText()).as(where).isEqualTo(argumentsDone);
                         assertThat(item.get("call_id")).as(where).isEqualTo(openItem.get("call_id"));
                         assertThat(item.get("name")).as(where).isEqualTo(openItem.get("name"));
+                        assertThat(item.get("namespace")).as(where).isEqualTo(openItem.get("namespace"));
                     }
-                    default -> fail("unexpected item type at " + where);
+                    case "custom_tool_call" -> {
+                        assertThat(argumentsDone)
+                                .as("custom_tool_call_input.done before " + where)
+                                .isNotNull();
+                        assertThat(item.get("input").asText()).as(where).isEqualTo(argumentsDone);
+                        assertThat(item.get("call_id")).as(where).isEqualTo(openItem.get("call_id"));
+                        assertThat(item.get("name")).as(where).isEqualTo(openItem.get("name"));
+                        assertThat(item.get("namespace")).as(where).isEqualTo(openItem.get("namespace"));
+                    }
+                    default -> {
+                        assertThat(WHOLE_ITEMS)
+                                .as("unexpected item type at " + where)
+                                .contains(itemType);
+                        ObjectNode added = openItem.deepCopy();
+                        ObjectNode finished = item.deepCopy();
+                        added.remove("status");
+                        finished.remove("status");
+                        assertThat(finished)
+                                .as("the done item is the added one: " + where)
+                                .isEqualTo(added);
+                    }
                 }
                 done.add(item);
                 openItem = null;
@@ -203,6 +239,27 @@ final class StreamInvariants {
                     argumentsDone = event.get("arguments").asText();
                     assertThat(argumentsDone)
                             .as("arguments.done is the whole arguments: " + where)
+                            .isEqualTo(arguments.toString());
+                }
+                continue;
+            }
+            if (type.startsWith("response.custom_tool_call_input.")) {
+                assertThat(itemType).as(where).isEqualTo("custom_tool_call");
+                assertThat(event.get("item_id")).as(where).isEqualTo(openItem.get("id"));
+                assertThat(event.get("output_index").asInt()).as(where).isEqualTo(openIndex);
+                assertThat(argumentsDone).as("input after its done: " + where).isNull();
+                if (type.endsWith(".delta")) {
+                    String delta = event.get("delta").asText();
+                    assertThat(delta).as("empty input delta: " + where).isNotEmpty();
+                    assertThat(Character.isHighSurrogate(delta.charAt(delta.length() - 1)))
+                            .as("an input delta ends inside a character: " + where)
+                            .isFalse();
+                    arguments.append(delta);
+                } else {
+                    assertThat(type).isEqualTo("response.custom_tool_call_input.done");
+                    argumentsDone = event.get("input").asText();
+                    assertThat(argumentsDone)
+                            .as("input.done is the whole input: " + where)
                             .isEqualTo(arguments.toString());
                 }
                 continue;
@@ -325,7 +382,20 @@ final class StreamInvariants {
                 assertThat(item.get("name").asText()).as(where).isNotEmpty();
                 assertThat(item.get("call_id").asText()).as(where).isNotEmpty();
             }
-            default -> fail("unexpected item type at " + where);
+            case "custom_tool_call" -> {
+                assertThat(item.get("input")).as("input on " + where).isNotNull();
+                assertThat(item.get("input").asText())
+                        .as("added input: " + where)
+                        .isEmpty();
+                assertThat(item.get("name").asText()).as(where).isNotEmpty();
+                assertThat(item.get("call_id").asText()).as(where).isNotEmpty();
+            }
+            default -> {
+                assertThat(WHOLE_ITEMS)
+                        .as("unexpected item type at " + where)
+                        .contains(item.get("type").asText());
+                assertThat(item.get("call_id").asText()).as(where).isNotEmpty();
+            }
         }
     }
 

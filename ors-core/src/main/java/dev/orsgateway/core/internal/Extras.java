@@ -38,6 +38,12 @@ public final class Extras {
         return copy.isEmpty() ? Map.of() : Collections.unmodifiableMap(copy);
     }
 
+    /** The text of {@code extra}'s {@code key}, or null when it is absent or not a string. */
+    public static String text(Map<String, JsonNode> extra, String key) {
+        JsonNode value = extra == null ? null : extra.get(key);
+        return value == null || !value.isTextual() ? null : value.textValue();
+    }
+
     /** An unmodifiable copy of a list, empty when null. */
     public static <T> java.util.List<T> list(java.util.List<T> list) {
         return list == null ? java.util.List.of() : java.util.List.copyOf(list);

@@ -1,5 +1,7 @@
 package dev.orsgateway.core.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.orsgateway.core.IdGenerator;
 import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.chat.ChatCompletion;
@@ -27,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -89,12 +92,14 @@ public final class Gateway {
      * A request made ready for the upstream.
      *
      * @param request the request, with the default model filled in
+     * @param history the replayed chain of its {@code previous_response_id}, oldest first (empty without one)
      * @param inputItems its input items with ids assigned, as they will be stored
      * @param chatRequest what the upstream receives
      * @param initial the response as {@code response.created} shows it
      */
     public record Prepared(
             CreateResponseRequest request,
+            List<Item> history,
             List<Item> inputItems,
             ChatCompletionRequest chatRequest,
             Response initial) {}
@@ -129,7 +134,7 @@ public final class Gateway {
                 .id(ids.newId("resp"))
                 .createdAt(clock.instant().getEpochSecond())
                 .build();
-        return new Prepared(resolved, inputItems, chatRequest, initial);
+        return new Prepared(resolved, history, inputItems, chatRequest, initial);
     }
 
     /** Streams a response; see {@link dev.orsgateway.core.OrsGateway#respond}. */
@@ -138,7 +143,8 @@ public final class Gateway {
         admit();
         try {
             log.debug("response {}: streaming from {}", prepared.initial().id(), upstream.describe());
-            ResponseTranscoder.Session session = transcoder.open(prepared.request(), prepared.initial(), ids, clock);
+            ResponseTranscoder.Session session =
+                    transcoder.open(prepared.request(), prepared.history(), prepared.initial(), ids, clock);
             ResponseStream.Builder stream = ResponseStream.builder(session, upstream.stream(prepared.chatRequest()))
                     .onTerminate(inProgress::decrementAndGet);
             if (prepared.request().isStored()) {
@@ -172,8 +178,8 @@ public final class Gateway {
             inProgress.decrementAndGet();
             throw e;
         }
-        CompletableFuture<Response> result = call.thenApply(completion ->
-                        transcoder.toResponse(prepared.request(), prepared.initial(), completion, ids, clock))
+        CompletableFuture<Response> result = call.thenApply(completion -> transcoder.toResponse(
+                        prepared.request(), prepared.history(), prepared.initial(), completion, ids, clock))
                 .thenCompose(response -> {
                     if (!prepared.request().isStored()) {
                         return CompletableFuture.completedFuture(response);
@@ -403,6 +409,20 @@ public final class Gateway {
             return new Item.FunctionCallOutput(
                     idOr(o.id(), "fco"), o.callId(), o.output(), statusOr(o.status()), o.extra());
         }
+        if (item instanceof Item.CustomToolCall c && (c.id() == null || c.status() == null)) {
+            return new Item.CustomToolCall(
+                    idOr(c.id(), "ctc"),
+                    c.callId(),
+                    c.namespace(),
+                    c.name(),
+                    c.input(),
+                    statusOr(c.status()),
+                    c.extra());
+        }
+        if (item instanceof Item.CustomToolCallOutput o && (o.id() == null || o.status() == null)) {
+            return new Item.CustomToolCallOutput(
+                    idOr(o.id(), "ctco"), o.callId(), o.output(), statusOr(o.status()), o.extra());
+        }
         if (item instanceof Item.Reasoning r && r.id() == null) {
             return new Item.Reasoning(
                     ids.newId("rs"), r.summary(), r.content(), r.encryptedContent(), r.status(), r.extra());
@@ -410,8 +430,26 @@ public final class Gateway {
         if (item instanceof Item.Compaction c && c.id() == null) {
             return new Item.Compaction(ids.newId("cmp"), c.encryptedContent(), c.createdBy(), c.extra());
         }
+        if (item instanceof Item.Unknown u && u.id() == null) {
+            // OpenAI's tool items the transcoder maps (a tool_search_output, a shell_call_output, ...) often come
+            // without an id, which every stored item needs.
+            Map<String, JsonNode> fields = new LinkedHashMap<>();
+            fields.put("id", TextNode.valueOf(ids.newId(UNKNOWN_ITEM_PREFIXES.getOrDefault(u.type(), "item"))));
+            fields.putAll(u.fields());
+            return new Item.Unknown(u.type(), fields);
+        }
         return item;
     }
+
+    private static final Map<String, String> UNKNOWN_ITEM_PREFIXES = Map.of(
+            "tool_search_call", "tsc",
+            "tool_search_output", "tso",
+            "local_shell_call", "lsh",
+            "local_shell_call_output", "lsho",
+            "shell_call", "sh",
+            "shell_call_output", "sho",
+            "apply_patch_call", "apc",
+            "apply_patch_call_output", "apco");
 
     private String idOr(String id, String prefix) {
         return id != null ? id : ids.newId(prefix);

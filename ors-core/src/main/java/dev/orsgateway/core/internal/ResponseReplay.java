@@ -70,6 +70,8 @@ public final class ResponseReplay {
             functionCall(index, call);
         } else if (item instanceof Item.Reasoning reasoning) {
             reasoning(index, reasoning);
+        } else if (item instanceof Item.CustomToolCall call) {
+            customToolCall(index, call);
         } else {
             events.add(new ResponseEvent.OutputItemAdded(next(), index, item));
             events.add(new ResponseEvent.OutputItemDone(next(), index, item));
@@ -124,6 +126,21 @@ public final class ResponseReplay {
             events.add(new ResponseEvent.FunctionCallArgumentsDelta(next(), id, index, arguments, null));
         }
         events.add(new ResponseEvent.FunctionCallArgumentsDone(next(), id, index, arguments));
+        events.add(new ResponseEvent.OutputItemDone(next(), index, call));
+    }
+
+    private void customToolCall(int index, Item.CustomToolCall call) {
+        String id = call.id();
+        events.add(new ResponseEvent.OutputItemAdded(
+                next(),
+                index,
+                new Item.CustomToolCall(
+                        id, call.callId(), call.namespace(), call.name(), "", ItemStatus.IN_PROGRESS, call.extra())));
+        String input = call.input() == null ? "" : call.input();
+        if (!input.isEmpty()) {
+            events.add(new ResponseEvent.CustomToolCallInputDelta(next(), id, index, input, Map.of()));
+        }
+        events.add(new ResponseEvent.CustomToolCallInputDone(next(), id, index, input, Map.of()));
         events.add(new ResponseEvent.OutputItemDone(next(), index, call));
     }
 

@@ -17,8 +17,10 @@ import java.util.Map;
 
 /**
  * An item of a conversation, as input (the spec's {@code ItemParam}) or output ({@code ItemField}): messages,
- * function calls and their outputs, reasoning, item references and compactions. Items of unknown types are kept
- * intact as {@link Unknown}.
+ * function calls and their outputs, reasoning, item references and compactions, and OpenAI's custom (freeform) tool
+ * calls and their outputs. Items of other types are kept intact as {@link Unknown}; that includes OpenAI's other
+ * client-executed tool items ({@code tool_search_call}, {@code tool_search_output}, {@code local_shell_call},
+ * {@code shell_call}, {@code apply_patch_call} and their outputs), which the transcoder reads and writes by field.
  *
  * <p>One type serves both directions, since a response's output becomes the next request's input when a chain is
  * replayed. Reading is lenient where clients are: a message without {@code type} is a message, an item reference
@@ -128,6 +130,14 @@ public sealed interface Item {
         public String type() {
             return "function_call";
         }
+
+        /**
+         * The namespace of a function declared inside a {@code namespace} tool (OpenAI's {@code namespace} field, kept
+         * in {@link #extra()}), or null.
+         */
+        public String namespace() {
+            return Extras.text(extra, "namespace");
+        }
     }
 
     /**
@@ -177,6 +187,76 @@ public sealed interface Item {
             public Parts {
                 parts = Extras.list(parts);
             }
+        }
+    }
+
+    /**
+     * A call of a custom (freeform) tool by the model: OpenAI's {@code custom_tool_call}, whose {@code input} is raw
+     * text rather than JSON arguments.
+     *
+     * @param id the item id, e.g. {@code ctc_...}
+     * @param callId the id that pairs the call with its output
+     * @param namespace the namespace of a tool declared inside a {@code namespace} tool, or null
+     * @param name the tool's name
+     * @param input the text the model wrote for the tool
+     * @param status {@link ItemStatus} value, or null on input
+     * @param extra unknown fields, kept
+     */
+    @JsonDeserialize(using = JsonDeserializer.None.class)
+    @JsonPropertyOrder({"type", "id", "call_id", "namespace", "name", "input", "status"})
+    record CustomToolCall(
+            String id,
+            @JsonProperty("call_id") String callId,
+            String namespace,
+            String name,
+            String input,
+            String status,
+            @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra)
+            implements Item {
+        /** Normalizes {@code extra}. */
+        public CustomToolCall {
+            extra = Extras.withoutType(extra);
+        }
+
+        @Override
+        @JsonProperty("type")
+        public String type() {
+            return "custom_tool_call";
+        }
+    }
+
+    /**
+     * The result of a custom tool call, sent by the client: OpenAI's {@code custom_tool_call_output}.
+     *
+     * @param id the item id, or null
+     * @param callId the {@link CustomToolCall#callId()} it answers
+     * @param output a string or content parts
+     * @param status {@link ItemStatus} value, or null
+     * @param extra unknown fields, kept
+     */
+    @JsonDeserialize(using = JsonDeserializer.None.class)
+    @JsonPropertyOrder({"type", "id", "call_id", "output", "status"})
+    record CustomToolCallOutput(
+            String id,
+            @JsonProperty("call_id") String callId,
+            Output output,
+            String status,
+            @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra)
+            implements Item {
+        /** Normalizes {@code extra}. */
+        public CustomToolCallOutput {
+            extra = Extras.withoutType(extra);
+        }
+
+        /** A string output for {@code callId}. */
+        public static CustomToolCallOutput of(String callId, String output) {
+            return new CustomToolCallOutput(null, callId, new Output.Text(output), null, Map.of());
+        }
+
+        @Override
+        @JsonProperty("type")
+        public String type() {
+            return "custom_tool_call_output";
         }
     }
 
@@ -277,8 +357,8 @@ public sealed interface Item {
     }
 
     /**
-     * An item of a type this library does not know (a provider extension such as {@code acme:search_result});
-     * every field is kept as read.
+     * An item of a type this library has no record for (a provider extension such as {@code acme:search_result},
+     * or one of OpenAI's tool items listed in the interface's description); every field is kept as read.
      *
      * @param type its type
      * @param fields every other field

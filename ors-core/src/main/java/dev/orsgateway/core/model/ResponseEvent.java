@@ -15,7 +15,9 @@ import java.util.Map;
 
 /**
  * A streaming event of the Open Responses API. Every event carries its {@code type} and a {@code sequence_number}
- * that increases strictly from 0 within one response. Events of unknown types (provider extensions) are read as
+ * that increases strictly from 0 within one response. Besides the spec's 24 events, OpenAI's two events of custom
+ * tool calls ({@code response.custom_tool_call_input.delta} and {@code .done}) are modelled: they are sent only to
+ * clients that declare custom tools. Events of unknown types (provider extensions) are read as
  * {@link Unknown} and written back unchanged.
  */
 @JsonTypeInfo(
@@ -62,6 +64,12 @@ import java.util.Map;
     @JsonSubTypes.Type(
             value = ResponseEvent.FunctionCallArgumentsDone.class,
             name = "response.function_call_arguments.done"),
+    @JsonSubTypes.Type(
+            value = ResponseEvent.CustomToolCallInputDelta.class,
+            name = "response.custom_tool_call_input.delta"),
+    @JsonSubTypes.Type(
+            value = ResponseEvent.CustomToolCallInputDone.class,
+            name = "response.custom_tool_call_input.done"),
     @JsonSubTypes.Type(value = ResponseEvent.Error.class, name = "error"),
 })
 @JsonPropertyOrder({"type", "sequence_number"})
@@ -1054,6 +1062,85 @@ public sealed interface ResponseEvent {
         @Override
         public FunctionCallArgumentsDone withSequenceNumber(long sequenceNumber) {
             return new FunctionCallArgumentsDone(sequenceNumber, itemId, outputIndex, arguments, extra);
+        }
+    }
+
+    /**
+     * A piece of a custom tool call's input (OpenAI's {@code response.custom_tool_call_input.delta}).
+     *
+     * @param sequenceNumber the event's position in its stream
+     * @param itemId the item id
+     * @param outputIndex the output index
+     * @param delta the next piece of the input text
+     * @param extra unknown fields, kept
+     */
+    @JsonPropertyOrder({"type", "sequence_number", "item_id", "output_index", "delta"})
+    record CustomToolCallInputDelta(
+            @JsonProperty("sequence_number") long sequenceNumber,
+            @JsonProperty("item_id") String itemId,
+            @JsonProperty("output_index") int outputIndex,
+            String delta,
+            @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra)
+            implements ResponseEvent {
+        /** Normalizes {@code extra}. */
+        public CustomToolCallInputDelta {
+            extra = Extras.withoutType(extra);
+        }
+
+        /** The event without unknown fields. */
+        public CustomToolCallInputDelta(long sequenceNumber, String itemId, int outputIndex, String delta) {
+            this(sequenceNumber, itemId, outputIndex, delta, Map.of());
+        }
+
+        @Override
+        @JsonProperty("type")
+        public String type() {
+            return "response.custom_tool_call_input.delta";
+        }
+
+        @Override
+        public CustomToolCallInputDelta withSequenceNumber(long sequenceNumber) {
+            return new CustomToolCallInputDelta(sequenceNumber, itemId, outputIndex, delta, extra);
+        }
+    }
+
+    /**
+     * A custom tool call's input is final; carries the whole text (OpenAI's
+     * {@code response.custom_tool_call_input.done}).
+     *
+     * @param sequenceNumber the event's position in its stream
+     * @param itemId the item id
+     * @param outputIndex the output index
+     * @param input the whole input text
+     * @param extra unknown fields, kept
+     */
+    @JsonPropertyOrder({"type", "sequence_number", "item_id", "output_index", "input"})
+    record CustomToolCallInputDone(
+            @JsonProperty("sequence_number") long sequenceNumber,
+            @JsonProperty("item_id") String itemId,
+            @JsonProperty("output_index") int outputIndex,
+            String input,
+            @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra)
+            implements ResponseEvent {
+        /** Normalizes {@code extra}. */
+        public CustomToolCallInputDone {
+            extra = Extras.withoutType(extra);
+        }
+
+        /** The event without unknown fields. */
+        public CustomToolCallInputDone(long sequenceNumber, String itemId, int outputIndex, String input) {
+            this(sequenceNumber, itemId, outputIndex, input, Map.of());
+        }
+
+        @Override
+        @JsonProperty("type")
+        public String type() {
+            return "response.custom_tool_call_input.done";
+        }
+
+        @Override
+        public CustomToolCallInputDone withSequenceNumber(long sequenceNumber) {
+            return new CustomToolCallInputDone(sequenceNumber, itemId, outputIndex, input, extra);
         }
     }
 

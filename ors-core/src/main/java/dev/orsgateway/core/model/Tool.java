@@ -12,8 +12,10 @@ import dev.orsgateway.core.internal.Extras;
 import java.util.Map;
 
 /**
- * A tool the model may call. The spec defines only {@link Function}; hosted tools of other types (OpenAI's
- * {@code web_search}, ...) are read as {@link Unknown} so the gateway can reject them with a clear error.
+ * A tool the model may call. The spec defines only {@link Function}; tools of OpenAI's other types ({@code namespace},
+ * {@code custom}, {@code tool_search}, {@code shell}, hosted tools such as {@code web_search}, ...) are read as
+ * {@link Unknown} with every field kept, and the transcoder maps each by its type (see
+ * {@code docs/REQUEST-MAPPING.md}).
  */
 @JsonTypeInfo(
         use = JsonTypeInfo.Id.NAME,
@@ -65,7 +67,7 @@ public sealed interface Tool {
     }
 
     /**
-     * A tool of a type this library does not know; every field is kept.
+     * A tool of any type but {@code function}; every field is kept.
      *
      * @param type its type
      * @param fields every other field

@@ -1,18 +1,23 @@
 package dev.orsgateway.core.model;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.orsgateway.core.internal.Extras;
 import dev.orsgateway.core.model.internal.ToolChoiceDeserializer;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How the model may use tools: a {@link Mode} ({@code none}, {@code auto}, {@code required}), one forced
- * {@link Function}, or {@link AllowedTools}, a subset the server enforces as a hard limit.
+ * {@link Function}, {@link AllowedTools}, a subset the server enforces as a hard limit, or one forced tool of another
+ * type ({@link Typed}, OpenAI's forms).
  */
 @JsonDeserialize(using = ToolChoiceDeserializer.class)
 public sealed interface ToolChoice {
@@ -91,6 +96,29 @@ public sealed interface ToolChoice {
         @JsonProperty("type")
         public String type() {
             return "allowed_tools";
+        }
+    }
+
+    /**
+     * Forces one tool of a type other than {@code function}, in OpenAI's forms: {@code {"type":"custom","name":...}},
+     * {@code {"type":"shell"}}, {@code {"type":"apply_patch"}}, or a hosted tool such as
+     * {@code {"type":"web_search_preview"}} or {@code {"type":"mcp","server_label":...}}. Every field is kept.
+     *
+     * @param type the tool type
+     * @param fields every other field
+     */
+    @JsonDeserialize(using = JsonDeserializer.None.class)
+    record Typed(
+            @JsonProperty("type") String type,
+            @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> fields) implements ToolChoice {
+        /** Normalizes {@code fields}. */
+        public Typed {
+            fields = Extras.withoutType(fields);
+        }
+
+        /** The {@code name} field (custom tools), or null. */
+        public String name() {
+            return Extras.text(fields, "name");
         }
     }
 }

@@ -42,6 +42,30 @@ public interface ResponseTranscoder {
             CreateResponseRequest request, Response initial, ChatCompletion completion, IdGenerator ids, Clock clock);
 
     /**
+     * {@link #open(CreateResponseRequest, Response, IdGenerator, Clock)} for a request whose replayed chain is
+     * {@code history} (oldest first), which can make more tools callable (OpenAI's {@code tool_search_output} items
+     * load tools). The gateway calls this form; the default ignores {@code history}.
+     */
+    default Session open(
+            CreateResponseRequest request, List<Item> history, Response initial, IdGenerator ids, Clock clock) {
+        return open(request, initial, ids, clock);
+    }
+
+    /**
+     * {@link #toResponse(CreateResponseRequest, Response, ChatCompletion, IdGenerator, Clock)} for a request whose
+     * replayed chain is {@code history}; the gateway calls this form, and the default ignores {@code history}.
+     */
+    default Response toResponse(
+            CreateResponseRequest request,
+            List<Item> history,
+            Response initial,
+            ChatCompletion completion,
+            IdGenerator ids,
+            Clock clock) {
+        return toResponse(request, initial, completion, ids, clock);
+    }
+
+    /**
      * The event stream of one response, transcoded from {@code chunks} with real demand: one serialized stage that
      * asks {@code chunks} for a bounded number of chunks ahead. The result may be subscribed once; the subscription
      * to {@code chunks} happens then. A failure of {@code chunks} before its first chunk is signalled downstream as

@@ -158,6 +158,37 @@ class ResponseReplayTest {
     }
 
     @Test
+    void aCustomToolCallReplaysItsInputAsOneDelta() {
+        Item.CustomToolCall call = new Item.CustomToolCall(
+                "ctc_1", "call_1", null, "apply_patch", "*** Begin Patch\n", "completed", Map.of());
+        Response stored = stored(ResponseStatus.COMPLETED, List.of(call));
+
+        List<ResponseEvent> events = ResponseReplay.events(stored, -1);
+
+        assertThat(events)
+                .extracting(ResponseEvent::type)
+                .containsExactly(
+                        "response.created",
+                        "response.in_progress",
+                        "response.output_item.added",
+                        "response.custom_tool_call_input.delta",
+                        "response.custom_tool_call_input.done",
+                        "response.output_item.done",
+                        "response.completed");
+        assertThat(((ResponseEvent.OutputItemAdded) events.get(2)).item())
+                .isEqualTo(new Item.CustomToolCall(
+                        "ctc_1", "call_1", null, "apply_patch", "", ItemStatus.IN_PROGRESS, Map.of()));
+        assertThat(((ResponseEvent.CustomToolCallInputDelta) events.get(3)).delta())
+                .isEqualTo("*** Begin Patch\n");
+        assertThat(((ResponseEvent.CustomToolCallInputDone) events.get(4)).input())
+                .isEqualTo("*** Begin Patch\n");
+        assertThat(((ResponseEvent.OutputItemDone) events.get(5)).item()).isEqualTo(call);
+        for (ResponseEvent event : events) {
+            SpecSchemas.assertValidEvent(OrsJson.tree(event));
+        }
+    }
+
+    @Test
     void anItemTypeTheGatewayDoesNotStreamIsOpenedAndClosedWhole() {
         Item other = new Item.Unknown("web_search_call", Map.<String, JsonNode>of("id", OrsJson.tree("ws_1")));
         Response stored = stored(ResponseStatus.COMPLETED, List.of(other));

@@ -85,9 +85,56 @@ class ModelRoundTripTest {
                 "{\"type\":\"compaction\",\"id\":\"cmp_1\",\"encrypted_content\":\"blob\",\"created_by\":\"ors\"}",
                 "{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"a\"},{\"type\":\"input_image\",\"image_url\":\"data:image/png;base64,AAAA\"},{\"type\":\"input_file\",\"filename\":\"a.pdf\",\"file_data\":\"JVBE\"},{\"type\":\"input_audio\",\"input_audio\":{\"data\":\"UklG\",\"format\":\"wav\"}},{\"type\":\"acme:sticker\",\"id\":7}]}",
                 "{\"type\":\"message\",\"role\":\"assistant\",\"content\":[{\"type\":\"refusal\",\"refusal\":\"no\"}]}",
+                "{\"type\":\"function_call\",\"id\":\"fc_1\",\"call_id\":\"call_1\",\"name\":\"spawn_agent\",\"arguments\":\"{}\",\"status\":\"completed\",\"namespace\":\"multi_agent_v1\"}",
+                "{\"type\":\"custom_tool_call\",\"id\":\"ctc_1\",\"call_id\":\"call_1\",\"namespace\":\"tools\",\"name\":\"apply_patch\",\"input\":\"*** Begin Patch\\n\",\"status\":\"completed\"}",
+                "{\"type\":\"custom_tool_call_output\",\"call_id\":\"call_1\",\"output\":[{\"type\":\"input_text\",\"text\":\"Done.\"}]}",
+                "{\"type\":\"shell_call\",\"id\":\"sh_1\",\"call_id\":\"call_2\",\"action\":{\"commands\":[\"ls\"]},\"status\":\"completed\"}",
             })
     void knownItemsRoundTripExactly(String json) throws Exception {
         assertThat(roundTrip(json, Item.class)).isEqualTo(MAPPER.readTree(json));
+    }
+
+    @Test
+    void openAiToolItemsToolChoicesAndEventsAreTyped() throws Exception {
+        Item.FunctionCall call = (Item.FunctionCall) MAPPER.readValue(
+                "{\"type\":\"function_call\",\"call_id\":\"c\",\"name\":\"spawn_agent\",\"arguments\":\"{}\","
+                        + "\"namespace\":\"multi_agent_v1\"}",
+                Item.class);
+        assertThat(call.namespace()).isEqualTo("multi_agent_v1");
+        assertThat(Item.FunctionCall.of("c", "f", "{}").namespace()).isNull();
+        Item custom = MAPPER.readValue(
+                "{\"type\":\"custom_tool_call\",\"call_id\":\"c\",\"name\":\"p\",\"input\":\"x\"}", Item.class);
+        assertThat(custom).isEqualTo(new Item.CustomToolCall(null, "c", null, "p", "x", null, Map.of()));
+        assertThat(OrsJson.write(Item.CustomToolCallOutput.of("c", "ok")))
+                .isEqualTo("{\"type\":\"custom_tool_call_output\",\"call_id\":\"c\",\"output\":\"ok\"}");
+        assertThat(MAPPER.readValue("{\"type\":\"tool_search_call\",\"arguments\":{}}", Item.class))
+                .isInstanceOf(Item.Unknown.class);
+
+        for (String json : List.of(
+                "{\"type\":\"custom\",\"name\":\"apply_patch\"}",
+                "{\"type\":\"shell\"}",
+                "{\"type\":\"mcp\",\"server_label\":\"deepwiki\",\"name\":\"ask\"}")) {
+            ToolChoice choice = MAPPER.readValue(json, ToolChoice.class);
+            assertThat(choice).isInstanceOf(ToolChoice.Typed.class);
+            assertThat(OrsJson.tree(choice)).isEqualTo(MAPPER.readTree(json));
+        }
+        assertThat(((ToolChoice.Typed) MAPPER.readValue("{\"type\":\"custom\",\"name\":\"p\"}", ToolChoice.class))
+                        .name())
+                .isEqualTo("p");
+        assertThatThrownBy(() -> MAPPER.readValue("{\"name\":\"p\"}", ToolChoice.class))
+                .isInstanceOf(MismatchedInputException.class)
+                .hasMessageContaining("type");
+
+        for (String json : List.of(
+                "{\"type\":\"response.custom_tool_call_input.delta\",\"sequence_number\":4,\"item_id\":\"ctc_1\","
+                        + "\"output_index\":1,\"delta\":\"*** \"}",
+                "{\"type\":\"response.custom_tool_call_input.done\",\"sequence_number\":5,\"item_id\":\"ctc_1\","
+                        + "\"output_index\":1,\"input\":\"*** Begin\"}")) {
+            ResponseEvent event = MAPPER.readValue(json, ResponseEvent.class);
+            assertThat(event).isNotInstanceOf(ResponseEvent.Unknown.class);
+            assertThat(MAPPER.readTree(OrsJson.write(event))).isEqualTo(MAPPER.readTree(json));
+            assertThat(event.withSequenceNumber(9).sequenceNumber()).isEqualTo(9);
+        }
     }
 
     @Test

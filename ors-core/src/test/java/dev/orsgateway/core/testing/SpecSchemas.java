@@ -2,7 +2,9 @@ package dev.orsgateway.core.testing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
@@ -41,7 +43,14 @@ import java.util.stream.Collectors;
  * <p>Values that are not a {@link JsonNode} are serialized with {@link OrsJson#mapper()} first, so a model
  * class is checked exactly as the gateway would write it (including its null-omission rules).
  *
- * <p>Thread-safe; the document is read and parsed once per class loader.
+ * <p>OpenAI's tool items, tools, tool choices and events that the spec does not define (served, unprefixed, only to
+ * clients that send OpenAI's tool types; see {@code docs/REQUEST-MAPPING.md}) are validated against
+ * {@code openai/tool-items.schema.json} instead (see the README.md beside it), and the rest of the response or event
+ * around them against the spec: {@link #assertValidResponse}, {@link #assertValidEvent}, {@link #responseErrors},
+ * {@link #eventErrors} and {@link #inputItemErrors} do this; {@link #errors} and {@link #assertValid} check one spec
+ * schema only.
+ *
+ * <p>Thread-safe; the documents are read and parsed once per class loader.
  */
 public final class SpecSchemas {
 
@@ -53,6 +62,30 @@ public final class SpecSchemas {
      * the classpath copy: the library's default loader, used here, never fetches over the network.
      */
     public static final String DOCUMENT_IRI = "https://openresponses.org/openapi/2026-04-24/openapi.json";
+
+    /** Classpath location of the schema of OpenAI's shapes the spec does not define. */
+    public static final String OPENAI_RESOURCE = "openai/tool-items.schema.json";
+
+    /** The IRI the OpenAI schema document is registered under (its {@code $id}; never fetched). */
+    public static final String OPENAI_IRI = "https://ors-gateway.dev/test/openai/tool-items.schema.json";
+
+    /** The item types of OpenAI's that the spec does not define, validated against the OpenAI schema. */
+    public static final Set<String> OPENAI_ITEM_TYPES = Set.of(
+            "custom_tool_call",
+            "custom_tool_call_output",
+            "tool_search_call",
+            "tool_search_output",
+            "local_shell_call",
+            "local_shell_call_output",
+            "shell_call",
+            "shell_call_output",
+            "apply_patch_call",
+            "apply_patch_call_output");
+
+    /** OpenAI's event types that the spec does not define, to the OpenAI schema of each. */
+    public static final Map<String, String> OPENAI_EVENT_SCHEMAS = Map.of(
+            "response.custom_tool_call_input.delta", "CustomToolCallInputDeltaEvent",
+            "response.custom_tool_call_input.done", "CustomToolCallInputDoneEvent");
 
     private static final String SCHEMAS_POINTER = "/components/schemas";
     private static final String EVENT_SCHEMA_SUFFIX = "StreamingEvent";
@@ -81,6 +114,7 @@ public final class SpecSchemas {
         final SchemaRegistry registry;
         final Map<String, String> eventSchemaByType;
         final Map<String, Schema> schemas = new ConcurrentHashMap<>();
+        final Map<String, Schema> openAiSchemas = new ConcurrentHashMap<>();
 
         private Spec(JsonNode document, SchemaRegistry registry, Map<String, String> eventSchemaByType) {
             this.document = document;
@@ -89,7 +123,8 @@ public final class SpecSchemas {
         }
 
         static Spec load() {
-            String text = readResource();
+            String text = readResource(RESOURCE);
+            String openAi = readResource(OPENAI_RESOURCE);
             JsonNode document;
             try {
                 document = OrsJson.mapper().readTree(text);
@@ -109,7 +144,9 @@ public final class SpecSchemas {
                     .unknownKeywordFactory((keyword, context) -> new AnnotationKeyword(keyword))
                     .build();
             SchemaRegistry registry = SchemaRegistry.withDefaultDialect(
-                    dialect, builder -> builder.schemaRegistryConfig(config).schemas(Map.of(DOCUMENT_IRI, text)));
+                    dialect,
+                    builder -> builder.schemaRegistryConfig(config)
+                            .schemas(Map.of(DOCUMENT_IRI, text, OPENAI_IRI, openAi)));
             return new Spec(document, registry, eventMap(document));
         }
 
@@ -152,16 +189,24 @@ public final class SpecSchemas {
             });
         }
 
-        private static String readResource() {
+        Schema openAiSchema(String name) {
+            return openAiSchemas.computeIfAbsent(name, n -> {
+                Schema schema = registry.getSchema(SchemaLocation.of(OPENAI_IRI + "#/$defs/" + n));
+                schema.initializeValidators();
+                return schema;
+            });
+        }
+
+        private static String readResource(String resource) {
             ClassLoader loader = SpecSchemas.class.getClassLoader();
-            try (InputStream in = loader.getResourceAsStream(RESOURCE)) {
+            try (InputStream in = loader.getResourceAsStream(resource)) {
                 if (in == null) {
-                    throw new IllegalStateException("classpath:" + RESOURCE
+                    throw new IllegalStateException("classpath:" + resource
                             + " not found; depend on ors-core's test-jar (type test-jar, scope test)");
                 }
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read classpath:" + RESOURCE, e);
+                throw new UncheckedIOException("cannot read classpath:" + resource, e);
             }
         }
     }
@@ -211,17 +256,132 @@ public final class SpecSchemas {
         return errors;
     }
 
-    /** {@link #assertValid} against {@code ResponseResource}, the response object. */
+    /**
+     * Fails unless the response object is valid: against {@code ResponseResource}, with OpenAI's items, tools and
+     * tool choice the spec does not define checked against the OpenAI schema instead (see {@link #responseErrors}).
+     */
     public static void assertValidResponse(Object responseOrNode) {
-        assertValid("ResponseResource", responseOrNode);
+        JsonNode node = toNode(responseOrNode);
+        List<String> errors = responseErrors(node);
+        if (!errors.isEmpty()) {
+            throw new AssertionError(failure("not a valid ResponseResource", node, errors));
+        }
     }
 
     /**
-     * Validates one streaming event against the schema for its {@code type} (see {@link #eventSchemaByType()});
-     * fails if the event has no string {@code type} or the type is not a spec event type.
+     * Validates one streaming event against the schema for its {@code type} (see {@link #eventSchemaByType()}), or,
+     * for OpenAI's events and items the spec does not define, against the OpenAI schema (see {@link #eventErrors});
+     * fails if the event has no string {@code type} or its type is known to neither.
      */
     public static void assertValidEvent(JsonNode event) {
-        assertValid(eventSchemaName(event), event);
+        List<String> errors = eventErrors(event);
+        if (!errors.isEmpty()) {
+            String type = event.path("type").asText("");
+            String schema = OPENAI_EVENT_SCHEMAS.containsKey(type)
+                    ? "OpenAI " + OPENAI_EVENT_SCHEMAS.get(type)
+                    : OPENAI_ITEM_TYPES.contains(event.path("item").path("type").asText(""))
+                            ? "OpenAI OutputItemEvent"
+                            : eventSchemaName(event);
+            throw new AssertionError(failure("not a valid " + schema, event, errors));
+        }
+    }
+
+    /**
+     * Validation messages of a response object: OpenAI-only output items ({@link #OPENAI_ITEM_TYPES}), tools of
+     * types other than {@code function} and a {@code tool_choice} of another type are checked against the OpenAI
+     * schema (messages prefixed with where they are), and the response without them against
+     * {@code ResponseResource}.
+     */
+    public static List<String> responseErrors(JsonNode response) {
+        List<String> errors = new ArrayList<>();
+        JsonNode stripped = strip(response, errors, "$");
+        errors.addAll(errors("ResponseResource", stripped));
+        return List.copyOf(errors);
+    }
+
+    /**
+     * Validation messages of one streaming event: OpenAI's custom tool input events and {@code output_item} events
+     * carrying an OpenAI-only item against the OpenAI schema; lifecycle events with their response checked as
+     * {@link #responseErrors} does; every other event against its spec schema.
+     */
+    public static List<String> eventErrors(JsonNode event) {
+        JsonNode type = event == null ? null : event.get("type");
+        if (type != null && type.isTextual() && OPENAI_EVENT_SCHEMAS.containsKey(type.asText())) {
+            return openAiErrors(OPENAI_EVENT_SCHEMAS.get(type.asText()), event);
+        }
+        String item = event == null ? "" : event.path("item").path("type").asText("");
+        if (OPENAI_ITEM_TYPES.contains(item)) {
+            return openAiErrors("OutputItemEvent", event);
+        }
+        String schema = eventSchemaName(event);
+        if (event.path("response").isObject()) {
+            List<String> errors = new ArrayList<>();
+            ObjectNode copy = event.deepCopy();
+            copy.set("response", strip(event.get("response"), errors, "$.response"));
+            errors.addAll(errors(schema, copy));
+            return List.copyOf(errors);
+        }
+        return errors(schema, event);
+    }
+
+    /**
+     * Validation messages of an input item as the gateway lists it: an OpenAI-only item against the OpenAI schema,
+     * any other against {@code ItemParam}.
+     */
+    public static List<String> inputItemErrors(JsonNode item) {
+        if (OPENAI_ITEM_TYPES.contains(item.path("type").asText(""))) {
+            return openAiErrors("Item", item);
+        }
+        return errors("ItemParam", item);
+    }
+
+    /** Validation messages of {@code instance} against the OpenAI schema's {@code $defs/<name>}. */
+    public static List<String> openAiErrors(String name, JsonNode instance) {
+        List<Error> errors = Holder.SPEC.openAiSchema(name).validate(instance);
+        List<String> messages = new ArrayList<>(errors.size());
+        for (Error error : errors) {
+            messages.add("(OpenAI " + name + ") " + error);
+        }
+        return List.copyOf(messages);
+    }
+
+    /** A copy of {@code response} without what the OpenAI schema checks, whose messages go to {@code errors}. */
+    private static JsonNode strip(JsonNode response, List<String> errors, String at) {
+        if (response == null || !response.isObject()) {
+            return response;
+        }
+        ObjectNode copy = response.deepCopy();
+        if (copy.get("output") instanceof ArrayNode output) {
+            for (int i = output.size() - 1; i >= 0; i--) {
+                if (OPENAI_ITEM_TYPES.contains(output.get(i).path("type").asText(""))) {
+                    prefixed(errors, at + ".output[" + i + "]", openAiErrors("Item", output.get(i)));
+                    output.remove(i);
+                }
+            }
+        }
+        if (copy.get("tools") instanceof ArrayNode tools) {
+            for (int i = tools.size() - 1; i >= 0; i--) {
+                if (!"function".equals(tools.get(i).path("type").asText(""))) {
+                    prefixed(errors, at + ".tools[" + i + "]", openAiErrors("Tool", tools.get(i)));
+                    tools.remove(i);
+                }
+            }
+        }
+        JsonNode choice = copy.get("tool_choice");
+        if (choice != null && choice.isObject()) {
+            String type = choice.path("type").asText("");
+            if (!type.equals("function") && !type.equals("allowed_tools")) {
+                prefixed(errors, at + ".tool_choice", openAiErrors("ToolChoice", choice));
+                copy.put("tool_choice", "auto");
+            }
+        }
+        return copy;
+    }
+
+    private static void prefixed(List<String> errors, String at, List<String> messages) {
+        for (String message : messages) {
+            errors.add(at + ": " + message);
+        }
     }
 
     /** {@link #assertValidEvent(JsonNode)} for a model object, serialized with {@link OrsJson#mapper()}. */

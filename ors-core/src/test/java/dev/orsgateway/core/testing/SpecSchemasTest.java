@@ -270,6 +270,112 @@ class SpecSchemasTest {
         }
     }
 
+    /** OpenAI's shapes the spec lacks: checked against openai/tool-items.schema.json, the rest against the spec. */
+    @Nested
+    class OpenAiShapes {
+
+        static final String CUSTOM_CALL = "{\"type\":\"custom_tool_call\",\"id\":\"ctc_1\",\"call_id\":\"call_1\","
+                + "\"name\":\"apply_patch\",\"input\":\"*** Begin Patch\\n*** End Patch\\n\",\"status\":\"completed\"}";
+
+        static ObjectNode responseWithOpenAiParts() {
+            ObjectNode response = skeleton();
+            ((com.fasterxml.jackson.databind.node.ArrayNode) response.get("output")).add(json(CUSTOM_CALL));
+            ((com.fasterxml.jackson.databind.node.ArrayNode) response.get("output"))
+                    .add(json("{\"type\":\"shell_call\",\"id\":\"sh_1\",\"call_id\":\"call_2\","
+                            + "\"action\":{\"commands\":[\"ls\"]},\"status\":\"completed\"}"));
+            response.set(
+                    "tools",
+                    json("[{\"type\":\"namespace\",\"name\":\"multi_agent_v1\",\"description\":\"Agents.\","
+                            + "\"tools\":[{\"type\":\"function\",\"name\":\"spawn_agent\",\"strict\":false}]},"
+                            + "{\"type\":\"custom\",\"name\":\"apply_patch\",\"format\":{\"type\":\"grammar\","
+                            + "\"syntax\":\"lark\",\"definition\":\"start: x\"}},"
+                            + "{\"type\":\"web_search\",\"external_web_access\":true},"
+                            + "{\"type\":\"tool_search\",\"execution\":\"client\",\"parameters\":{}},"
+                            + "{\"type\":\"function\",\"name\":\"f\",\"description\":null,\"parameters\":null,"
+                            + "\"strict\":false}]"));
+            response.set("tool_choice", json("{\"type\":\"custom\",\"name\":\"apply_patch\"}"));
+            return response;
+        }
+
+        @Test
+        void aResponseWithOpenAiItemsToolsAndToolChoiceIsValid() {
+            assertValidResponse(responseWithOpenAiParts());
+            // The spec alone rejects it: these parts are checked against OpenAI's shapes, not skipped.
+            assertThat(errors("ResponseResource", responseWithOpenAiParts())).isNotEmpty();
+        }
+
+        @Test
+        void everyOpenAiPartIsStillChecked() {
+            ObjectNode noInput = responseWithOpenAiParts();
+            ((ObjectNode) noInput.at("/output/1")).remove("input");
+            assertThat(SpecSchemas.responseErrors(noInput))
+                    .anySatisfy(e -> assertThat(e).startsWith("$.output[1]").contains("input"));
+
+            ObjectNode badAction = responseWithOpenAiParts();
+            ((ObjectNode) badAction.at("/output/2/action")).put("commands", "ls");
+            assertThat(SpecSchemas.responseErrors(badAction))
+                    .anySatisfy(e -> assertThat(e).startsWith("$.output[2]"));
+
+            ObjectNode badTool = responseWithOpenAiParts();
+            ((ObjectNode) badTool.at("/tools/0")).remove("tools");
+            assertThat(SpecSchemas.responseErrors(badTool))
+                    .anySatisfy(e -> assertThat(e).startsWith("$.tools[0]"));
+
+            ObjectNode badChoice = responseWithOpenAiParts();
+            ((ObjectNode) badChoice.get("tool_choice")).remove("name");
+            assertThat(SpecSchemas.responseErrors(badChoice))
+                    .anySatisfy(e -> assertThat(e).startsWith("$.tool_choice"));
+
+            // The spec part around them still counts.
+            ObjectNode noUsage = responseWithOpenAiParts();
+            noUsage.remove("usage");
+            assertThat(SpecSchemas.responseErrors(noUsage))
+                    .anySatisfy(e -> assertThat(e).contains("usage"));
+            // A hosted tool's item (not served by the gateway) is neither spec nor one of these shapes.
+            ObjectNode hostedItem = skeleton();
+            ((ObjectNode) hostedItem.at("/output/0")).put("type", "web_search_call");
+            assertThat(SpecSchemas.responseErrors(hostedItem)).isNotEmpty();
+        }
+
+        @Test
+        void customToolInputEventsAndItemEventsAreChecked() {
+            assertValidEvent(json("{\"type\":\"response.custom_tool_call_input.delta\",\"sequence_number\":4,"
+                    + "\"item_id\":\"ctc_1\",\"output_index\":1,\"delta\":\"*** Begin\"}"));
+            assertValidEvent(json("{\"type\":\"response.custom_tool_call_input.done\",\"sequence_number\":5,"
+                    + "\"item_id\":\"ctc_1\",\"output_index\":1,\"input\":\"*** Begin Patch\"}"));
+            assertThatThrownBy(() -> assertValidEvent(json("{\"type\":\"response.custom_tool_call_input.done\","
+                            + "\"sequence_number\":5,\"item_id\":\"ctc_1\",\"output_index\":1}")))
+                    .hasMessageContaining("OpenAI CustomToolCallInputDoneEvent")
+                    .hasMessageContaining("input");
+            ObjectNode added = (ObjectNode)
+                    json("{\"type\":\"response.output_item.added\",\"sequence_number\":3," + "\"output_index\":1}");
+            added.set("item", json(CUSTOM_CALL));
+            assertValidEvent(added);
+            ((ObjectNode) added.get("item")).put("status", "done");
+            assertThatThrownBy(() -> assertValidEvent(added)).hasMessageContaining("OpenAI OutputItemEvent");
+            ObjectNode completed = (ObjectNode) json("{\"type\":\"response.completed\",\"sequence_number\":9}");
+            completed.set("response", responseWithOpenAiParts());
+            assertValidEvent(completed);
+            ((ObjectNode) completed.at("/response/output/1")).remove("call_id");
+            assertThatThrownBy(() -> assertValidEvent(completed)).hasMessageContaining("$.response.output[1]");
+        }
+
+        @Test
+        void listedInputItemsOfOpenAiTypesAreChecked() {
+            assertThat(SpecSchemas.inputItemErrors(json("{\"type\":\"custom_tool_call_output\",\"id\":\"ctco_1\","
+                            + "\"call_id\":\"call_1\",\"output\":\"Done.\",\"status\":\"completed\"}")))
+                    .isEmpty();
+            assertThat(SpecSchemas.inputItemErrors(json("{\"type\":\"tool_search_output\",\"call_id\":\"s1\","
+                            + "\"execution\":\"client\",\"status\":\"completed\",\"tools\":[{\"type\":\"namespace\","
+                            + "\"name\":\"mcp__cal__\",\"description\":\"Calendar.\",\"tools\":[{\"type\":\"function\","
+                            + "\"name\":\"create_event\",\"defer_loading\":true}]}]}")))
+                    .isEmpty();
+            assertThat(SpecSchemas.inputItemErrors(json("{\"type\":\"shell_call_output\",\"call_id\":\"c\","
+                            + "\"output\":[{\"stdout\":\"\",\"stderr\":\"\"}]}")))
+                    .isNotEmpty();
+        }
+    }
+
     @Nested
     class CreateResponseBody {
 

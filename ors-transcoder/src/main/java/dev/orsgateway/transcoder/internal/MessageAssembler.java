@@ -22,6 +22,7 @@ final class MessageAssembler {
     private static final int MAX_CALL_ID = 64;
 
     private final TranscoderOptions options;
+    private final ToolCatalog catalog;
     private final List<ChatMessage> messages = new ArrayList<>();
     private final Set<String> callIds = new HashSet<>();
     /** Whether the last message is an assistant message that following function calls join. */
@@ -29,8 +30,9 @@ final class MessageAssembler {
     /** Replayed reasoning waiting for the assistant message that follows it, or null. */
     private StringBuilder pendingReasoning;
 
-    MessageAssembler(TranscoderOptions options) {
+    MessageAssembler(TranscoderOptions options, ToolCatalog catalog) {
         this.options = options;
+        this.catalog = catalog;
     }
 
     /** The messages of {@code instructions}, then {@code history}, then {@code input} (either may be null). */
@@ -64,6 +66,12 @@ final class MessageAssembler {
             functionCall(call, where);
         } else if (item instanceof Item.FunctionCallOutput output) {
             functionCallOutput(output, where);
+        } else if (item instanceof Item.CustomToolCall call) {
+            customToolCall(call, where);
+        } else if (item instanceof Item.CustomToolCallOutput output) {
+            toolOutput(output.callId(), output.output(), where, "custom_tool_call_output");
+        } else if (item instanceof Item.Unknown unknown && BuiltInItems.handles(unknown.type())) {
+            builtInItem(unknown, where);
         } else if (item instanceof Item.Reasoning reasoning) {
             reasoning(reasoning);
         } else if (item instanceof Item.ItemReference reference) {
@@ -82,8 +90,8 @@ final class MessageAssembler {
                     where.param(""),
                     Checks.UNSUPPORTED_ITEM,
                     where.path("") + ": item type '" + Checks.clip(item.type())
-                            + "' is not supported; a Chat Completions provider takes messages, function_call,"
-                            + " function_call_output and reasoning items.");
+                            + "' is not supported; a Chat Completions provider takes messages, reasoning, and the"
+                            + " calls and outputs of function, custom and client-executed tools.");
         }
     }
 
@@ -296,8 +304,53 @@ final class MessageAssembler {
                         where.param(".arguments"), where.path(".arguments") + " is required on a function_call.");
             }
         }
-        callIds.add(call.callId());
-        ChatToolCall toolCall = ChatToolCall.function(call.callId(), call.name(), call.arguments());
+        toolCall(
+                call.callId(),
+                catalog.upstreamName(ToolCatalog.Kind.FUNCTION, call.namespace(), call.name()),
+                call.arguments());
+    }
+
+    private void customToolCall(Item.CustomToolCall call, Where where) {
+        if (where.fromInput()) {
+            checkCallId(call.callId(), where);
+            if (call.name() == null) {
+                throw Checks.missing(where.param(".name"), where.path(".name") + " is required on a custom_tool_call.");
+            }
+            if (call.input() == null) {
+                throw Checks.missing(
+                        where.param(".input"), where.path(".input") + " is required on a custom_tool_call.");
+            }
+        }
+        toolCall(
+                call.callId(),
+                catalog.upstreamName(ToolCatalog.Kind.CUSTOM, call.namespace(), call.name()),
+                BuiltInItems.customArguments(call.input()));
+    }
+
+    /** The call or output of a client-executed built-in ({@link BuiltInItems}); server-executed ones are skipped. */
+    private void builtInItem(Item.Unknown item, Where where) {
+        BuiltInItems.Mapped mapped = BuiltInItems.map(item, catalog);
+        if (mapped == null) {
+            return;
+        }
+        if (mapped.callId() == null) {
+            throw Checks.missing(
+                    where.param(".call_id"), where.path(".call_id") + " is required on a " + item.type() + ".");
+        }
+        if (where.fromInput()) {
+            checkCallId(mapped.callId(), where);
+        }
+        if (mapped.isCall()) {
+            toolCall(mapped.callId(), mapped.upstreamName(), mapped.text());
+        } else {
+            answer(mapped.callId(), mapped.text(), where, item.type());
+        }
+    }
+
+    /** One call of the model: joins the assistant turn it belongs to (see the class description). */
+    private void toolCall(String callId, String upstreamName, String arguments) {
+        callIds.add(callId);
+        ChatToolCall toolCall = ChatToolCall.function(callId, upstreamName, arguments);
         int last = messages.size() - 1;
         if (assistantOpen && pendingReasoning == null && messages.get(last) instanceof ChatMessage.AssistantMessage a) {
             List<ChatToolCall> calls = a.toolCalls() == null ? new ArrayList<>() : new ArrayList<>(a.toolCalls());
@@ -322,38 +375,52 @@ final class MessageAssembler {
     }
 
     private void functionCallOutput(Item.FunctionCallOutput output, Where where) {
+        toolOutput(output.callId(), output.output(), where, "function_call_output");
+    }
+
+    /** A {@code function_call_output} or {@code custom_tool_call_output}: a tool message of text. */
+    private void toolOutput(String callId, Item.Output output, Where where, String type) {
         if (where.fromInput()) {
-            checkCallId(output.callId(), where);
+            checkCallId(callId, where);
         }
-        if (!callIds.contains(output.callId())) {
-            throw Checks.reject(
-                    where.param(".call_id"),
-                    Checks.TOOL_CALL_NOT_FOUND,
-                    where.path("") + ": no function_call with call_id '" + Checks.clip(output.callId())
-                            + "' comes before this function_call_output.");
+        if (!callIds.contains(callId)) {
+            throw notAnswering(callId, where, type);
         }
-        if (output.output() == null) {
-            throw Checks.missing(
-                    where.param(".output"), where.path(".output") + " is required on a function_call_output.");
+        if (output == null) {
+            throw Checks.missing(where.param(".output"), where.path(".output") + " is required on a " + type + ".");
         }
         String text;
-        if (output.output() instanceof Item.Output.Text t) {
+        if (output instanceof Item.Output.Text t) {
             text = t.text();
         } else {
-            List<ContentPart> parts = ((Item.Output.Parts) output.output()).parts();
+            List<ContentPart> parts = ((Item.Output.Parts) output).parts();
             List<String> texts = new ArrayList<>(parts.size());
             for (int j = 0; j < parts.size(); j++) {
                 String at = ".output[" + j + "]";
                 String partText = text(parts.get(j), where, at);
                 if (partText == null) {
-                    throw unsupportedPart(
-                            parts.get(j), where, at, "a function_call_output (tool messages carry text only)");
+                    throw unsupportedPart(parts.get(j), where, at, "a " + type + " (tool messages carry text only)");
                 }
                 texts.add(partText);
             }
             text = String.join("\n", texts);
         }
-        append(new ChatMessage.ToolMessage(ChatContent.of(text), output.callId()));
+        append(new ChatMessage.ToolMessage(ChatContent.of(text), callId));
+    }
+
+    private void answer(String callId, String text, Where where, String type) {
+        if (!callIds.contains(callId)) {
+            throw notAnswering(callId, where, type);
+        }
+        append(new ChatMessage.ToolMessage(ChatContent.of(text), callId));
+    }
+
+    private static OrsException notAnswering(String callId, Where where, String type) {
+        return Checks.reject(
+                where.param(".call_id"),
+                Checks.TOOL_CALL_NOT_FOUND,
+                where.path("") + ": no tool call with call_id '" + Checks.clip(callId) + "' comes before this " + type
+                        + ".");
     }
 
     private static void checkCallId(String callId, Where where) {

@@ -1,6 +1,7 @@
 package dev.orsgateway.transcoder.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.chat.ChatCompletionRequest;
 import dev.orsgateway.core.chat.ChatMessage;
 import dev.orsgateway.core.chat.ChatTool;
@@ -10,15 +11,15 @@ import dev.orsgateway.core.model.CreateResponseRequest;
 import dev.orsgateway.core.model.Item;
 import dev.orsgateway.core.model.TextConfig;
 import dev.orsgateway.core.model.TextFormat;
-import dev.orsgateway.core.model.Tool;
 import dev.orsgateway.core.model.ToolChoice;
 import dev.orsgateway.transcoder.TranscoderOptions;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Maps a {@link CreateResponseRequest} and its replayed history to one {@link ChatCompletionRequest}, exactly as
@@ -28,9 +29,9 @@ import java.util.Set;
  * {@code include}, {@code max_tool_calls}) are never sent upstream. Thread-safe.
  */
 public final class RequestTranslator {
+    private static final Logger log = LoggerFactory.getLogger(RequestTranslator.class);
     private static final Set<String> TRUNCATIONS = Set.of("auto", "disabled");
     private static final String INCLUDE_LOGPROBS = "message.output_text.logprobs";
-    private static final String INCLUDE_ENCRYPTED_REASONING = "reasoning.encrypted_content";
     private static final int MAX_METADATA_KEYS = 16;
 
     private final TranscoderOptions options;
@@ -55,7 +56,8 @@ public final class RequestTranslator {
         identifiers(request, chat);
         logprobs(request, chat);
         text(request.text(), chat);
-        tools(request, chat);
+        ToolCatalog catalog = ToolCatalog.of(request.tools(), history, request.input(), true);
+        tools(request, catalog, chat);
         if (request.reasoning() != null && request.reasoning().effort() != null) {
             chat.reasoningEffort(request.reasoning().effort());
         }
@@ -65,7 +67,7 @@ public final class RequestTranslator {
         if (request.isStreaming()) {
             chat.stream(true).streamOptions(new ChatCompletionRequest.StreamOptions(true));
         }
-        chat.messages(messages(request, history));
+        chat.messages(messages(request, history, catalog));
         return chat.build();
     }
 
@@ -160,14 +162,15 @@ public final class RequestTranslator {
         if (request.include() != null) {
             for (int i = 0; i < request.include().size(); i++) {
                 String value = request.include().get(i);
+                if (value == null) {
+                    throw Checks.reject(
+                            "include[" + i + "]", Checks.INVALID, "include[" + i + "] is null; it must be a string.");
+                }
+                // Every include value asks for extra data in the output, never changes what is generated: the
+                // ones a chat upstream cannot give (reasoning.encrypted_content, web_search_call.results, ...) are
+                // accepted and give nothing.
                 if (INCLUDE_LOGPROBS.equals(value)) {
                     logprobs = true;
-                } else if (!INCLUDE_ENCRYPTED_REASONING.equals(value)) {
-                    throw Checks.reject(
-                            "include[" + i + "]",
-                            Checks.UNSUPPORTED_VALUE,
-                            "include value '" + Checks.clip(value) + "' is not supported; supported values are '"
-                                    + INCLUDE_LOGPROBS + "' and '" + INCLUDE_ENCRYPTED_REASONING + "'.");
                 }
             }
         }
@@ -208,36 +211,14 @@ public final class RequestTranslator {
         chat.verbosity(text.verbosity());
     }
 
-    private static void tools(CreateResponseRequest request, ChatCompletionRequest.Builder chat) {
-        Map<String, Tool.Function> functions = new LinkedHashMap<>();
-        List<Tool> tools = request.tools() == null ? List.of() : request.tools();
-        for (int i = 0; i < tools.size(); i++) {
-            Tool tool = tools.get(i);
-            if (!(tool instanceof Tool.Function function)) {
-                String type = tool == null ? null : tool.type();
-                throw Checks.reject(
-                        "tools[" + i + "].type",
-                        Checks.UNSUPPORTED_TOOL,
-                        "tools[" + i + "]: tool type '" + Checks.clip(type)
-                                + "' is not supported; a Chat Completions provider can only call function tools.");
-            }
-            String name = function.name();
-            String param = "tools[" + i + "].name";
-            if (name == null) {
-                throw Checks.missing(param, param + " is required on a function tool.");
-            }
-            if (!Checks.NAME.matcher(name).matches()) {
-                throw Checks.reject(
-                        param,
-                        Checks.INVALID,
-                        param + " must match ^[a-zA-Z0-9_-]{1,64}$, got '" + Checks.clip(name) + "'.");
-            }
-            if (functions.putIfAbsent(name, function) != null) {
-                throw Checks.reject(param, Checks.INVALID, "Duplicate tool name '" + name + "' in tools.");
+    private void tools(CreateResponseRequest request, ToolCatalog catalog, ChatCompletionRequest.Builder chat) {
+        hostedTools(catalog, request);
+        List<ToolCatalog.Entry> sent = new ArrayList<>();
+        for (ToolCatalog.Entry entry : catalog.entries()) {
+            if (entry.offered()) {
+                sent.add(entry);
             }
         }
-
-        List<Tool.Function> sent = new ArrayList<>(functions.values());
         ToolChoice choice = request.toolChoice();
         ChatToolChoice chatChoice = null;
         if (choice instanceof ToolChoice.Mode mode) {
@@ -245,17 +226,28 @@ public final class RequestTranslator {
                 throw Checks.reject(
                         "tool_choice",
                         Checks.INVALID,
-                        "tool_choice 'required' needs at least one tool in tools, and there is none.");
+                        "tool_choice 'required' needs at least one tool the model can call, and there is none"
+                                + droppedNote(catalog)
+                                + ".");
             }
             chatChoice = ChatToolChoice.mode(mode.wireName());
         } else if (choice instanceof ToolChoice.Function forced) {
-            if (!functions.containsKey(forced.name())) {
+            ToolCatalog.Entry entry = catalog.topLevel(ToolCatalog.Kind.FUNCTION, forced.name());
+            if (entry == null) {
                 throw Checks.reject(
                         "tool_choice.name",
                         Checks.INVALID,
                         "tool_choice names function '" + Checks.clip(forced.name()) + "', which is not in tools.");
             }
-            chatChoice = ChatToolChoice.function(forced.name());
+            offer(sent, entry);
+            chatChoice = ChatToolChoice.function(entry.upstreamName());
+        } else if (choice instanceof ToolChoice.Typed forced) {
+            ToolCatalog.Entry entry = ToolPolicy.forcedEntry(forced, catalog);
+            if (entry == null) {
+                throw forcedUnavailable(forced);
+            }
+            offer(sent, entry);
+            chatChoice = ChatToolChoice.function(entry.upstreamName());
         } else if (choice instanceof ToolChoice.AllowedTools allowed) {
             if (allowed.tools().isEmpty()) {
                 throw Checks.reject(
@@ -264,16 +256,17 @@ public final class RequestTranslator {
             Set<String> names = new HashSet<>();
             for (int k = 0; k < allowed.tools().size(); k++) {
                 String name = allowed.tools().get(k).name();
-                if (!functions.containsKey(name)) {
+                ToolCatalog.Entry entry = catalog.topLevel(ToolCatalog.Kind.FUNCTION, name);
+                if (entry == null) {
                     throw Checks.reject(
                             "tool_choice.tools[" + k + "].name",
                             Checks.INVALID,
                             "tool_choice.tools[" + k + "] names function '" + Checks.clip(name)
                                     + "', which is not in tools.");
                 }
-                names.add(name);
+                names.add(entry.upstreamName());
             }
-            sent.removeIf(function -> !names.contains(function.name()));
+            sent.removeIf(entry -> !names.contains(entry.upstreamName()));
             ToolChoice.Mode mode = allowed.mode() == null ? ToolChoice.Mode.AUTO : allowed.mode();
             chatChoice = ChatToolChoice.mode(mode.wireName());
         }
@@ -281,20 +274,87 @@ public final class RequestTranslator {
         if (sent.isEmpty()) {
             return;
         }
-        for (Tool.Function function : sent) {
-            chat.addTool(new ChatTool.FunctionTool(new ChatTool.FunctionDefinition(
-                    function.name(), function.description(), function.parameters(), function.strict())));
+        for (ToolCatalog.Entry entry : sent) {
+            chat.addTool(new ChatTool.FunctionTool(entry.definition()));
         }
         chat.toolChoice(chatChoice).parallelToolCalls(request.parallelToolCalls());
     }
 
-    private List<ChatMessage> messages(CreateResponseRequest request, List<Item> history) {
+    /** Adds a forced tool that waits for a tool search: forcing it is asking for it. */
+    private static void offer(List<ToolCatalog.Entry> sent, ToolCatalog.Entry entry) {
+        if (!sent.contains(entry)) {
+            sent.add(entry);
+        }
+    }
+
+    /** Applies the hosted-tools policy: a 400 naming every hosted tool, or one INFO line naming what is left out. */
+    private void hostedTools(ToolCatalog catalog, CreateResponseRequest request) {
+        List<ToolCatalog.Hosted> hosted = catalog.hosted();
+        if (hosted.isEmpty()) {
+            return;
+        }
+        List<String> named = new ArrayList<>(hosted.size());
+        for (ToolCatalog.Hosted tool : hosted) {
+            named.add(tool.param() + " (" + tool.label() + ")");
+        }
+        if (options.hostedTools() == TranscoderOptions.HostedTools.REJECT) {
+            String param = hosted.size() == 1 ? hosted.get(0).param() + ".type" : "tools";
+            throw Checks.reject(
+                    param,
+                    Checks.UNSUPPORTED_TOOL,
+                    (hosted.size() == 1 ? "This hosted tool is" : "These hosted tools are")
+                            + " not supported: " + String.join(", ", named)
+                            + ". The Chat Completions upstream cannot run them; remove them, or use function tools.");
+        }
+        log.info(
+                "leaving out {} hosted tool(s) the Chat Completions upstream cannot run (model {}): {}",
+                hosted.size(),
+                request.model(),
+                String.join(", ", named));
+    }
+
+    private static String droppedNote(ToolCatalog catalog) {
+        if (catalog.hosted().isEmpty()) {
+            return "";
+        }
+        List<String> labels = new ArrayList<>();
+        for (ToolCatalog.Hosted tool : catalog.hosted()) {
+            labels.add(tool.label());
+        }
+        return " (hosted tools left out, which the upstream cannot run: " + String.join(", ", labels) + ")";
+    }
+
+    private static OrsException forcedUnavailable(ToolChoice.Typed forced) {
+        String type = forced.type();
+        return switch (type) {
+            case "custom" ->
+                Checks.reject(
+                        "tool_choice.name",
+                        Checks.INVALID,
+                        "tool_choice names custom tool '" + Checks.clip(forced.name()) + "', which is not in tools.");
+            case "shell", "local_shell", "apply_patch", "tool_search" ->
+                Checks.reject(
+                        "tool_choice.type",
+                        Checks.INVALID,
+                        "tool_choice forces the " + type + " tool, which is not in tools"
+                                + ("tool_search".equals(type) ? " with execution 'client'." : "."));
+            default ->
+                Checks.reject(
+                        "tool_choice.type",
+                        Checks.UNSUPPORTED_TOOL,
+                        "tool_choice forces '" + Checks.clip(type) + "', a hosted tool that a Chat Completions"
+                                + " upstream cannot run (hosted tools are never sent upstream); use 'auto' or"
+                                + " 'required', or force a function tool.");
+        };
+    }
+
+    private List<ChatMessage> messages(CreateResponseRequest request, List<Item> history, ToolCatalog catalog) {
         boolean noInput = request.input() == null || request.input().isEmpty();
         if (noInput && request.previousResponseId() == null) {
             throw Checks.missing("input", "input is required (a string or an array of items).");
         }
         List<ChatMessage> messages =
-                new MessageAssembler(options).assemble(request.instructions(), history, request.input());
+                new MessageAssembler(options, catalog).assemble(request.instructions(), history, request.input());
         if (messages.isEmpty()) {
             throw Checks.missing("input", "input has nothing to send: no message, function call or output.");
         }

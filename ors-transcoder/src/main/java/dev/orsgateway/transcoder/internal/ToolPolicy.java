@@ -1,16 +1,15 @@
 package dev.orsgateway.transcoder.internal;
 
 import dev.orsgateway.core.model.CreateResponseRequest;
-import dev.orsgateway.core.model.Tool;
 import dev.orsgateway.core.model.ToolChoice;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * Which functions the model may call in one response: the declared function tools, narrowed by
+ * Which chat functions the model may call in one response: those the catalog offers, narrowed by
  * {@code tool_choice}. The spec makes {@code allowed_tools} (and {@code none}) a hard limit the server enforces,
  * so calls outside this set are suppressed even when the upstream makes them; so are calls beyond
- * {@code max_tool_calls}.
+ * {@code max_tool_calls}. Names are the upstream's (chat function names).
  */
 public final class ToolPolicy {
     private final Set<String> allowed;
@@ -21,14 +20,12 @@ public final class ToolPolicy {
         this.maxCalls = maxCalls;
     }
 
-    /** The policy of {@code request}. */
-    public static ToolPolicy of(CreateResponseRequest request) {
+    /** The policy of {@code request}, whose tools are {@code catalog}. */
+    public static ToolPolicy of(CreateResponseRequest request, ToolCatalog catalog) {
         Set<String> names = new LinkedHashSet<>();
-        if (request.tools() != null) {
-            for (Tool tool : request.tools()) {
-                if (tool instanceof Tool.Function f) {
-                    names.add(f.name());
-                }
+        for (ToolCatalog.Entry entry : catalog.entries()) {
+            if (entry.offered()) {
+                names.add(entry.upstreamName());
             }
         }
         ToolChoice choice = request.toolChoice();
@@ -40,18 +37,43 @@ public final class ToolPolicy {
             } else {
                 Set<String> subset = new LinkedHashSet<>();
                 for (ToolChoice.Function f : allowedTools.tools()) {
-                    subset.add(f.name());
+                    ToolCatalog.Entry entry = catalog.topLevel(ToolCatalog.Kind.FUNCTION, f.name());
+                    if (entry != null) {
+                        subset.add(entry.upstreamName());
+                    }
                 }
                 names.retainAll(subset);
             }
         } else if (choice instanceof ToolChoice.Function forced) {
-            names.retainAll(Set.of(forced.name()));
+            ToolCatalog.Entry entry = catalog.topLevel(ToolCatalog.Kind.FUNCTION, forced.name());
+            names.clear();
+            if (entry != null) {
+                names.add(entry.upstreamName());
+            }
+        } else if (choice instanceof ToolChoice.Typed forced) {
+            ToolCatalog.Entry entry = forcedEntry(forced, catalog);
+            names.clear();
+            if (entry != null) {
+                names.add(entry.upstreamName());
+            }
         }
         int max = request.maxToolCalls() == null ? Integer.MAX_VALUE : request.maxToolCalls();
         return new ToolPolicy(names, max);
     }
 
-    /** Whether the model may call {@code name}. */
+    /** The chat function a {@link ToolChoice.Typed} forces, or null when the request declares none of that kind. */
+    static ToolCatalog.Entry forcedEntry(ToolChoice.Typed forced, ToolCatalog catalog) {
+        return switch (forced.type() == null ? "" : forced.type()) {
+            case "custom" -> catalog.topLevel(ToolCatalog.Kind.CUSTOM, forced.name());
+            case "shell" -> catalog.builtIn(ToolCatalog.Kind.SHELL);
+            case "local_shell" -> catalog.builtIn(ToolCatalog.Kind.LOCAL_SHELL);
+            case "apply_patch" -> catalog.builtIn(ToolCatalog.Kind.APPLY_PATCH);
+            case "tool_search" -> catalog.builtIn(ToolCatalog.Kind.TOOL_SEARCH);
+            default -> null;
+        };
+    }
+
+    /** Whether the model may call the chat function {@code name}. */
     public boolean allows(String name) {
         return allowed.contains(name);
     }
@@ -61,7 +83,7 @@ public final class ToolPolicy {
         return made < maxCalls;
     }
 
-    /** The callable function names. */
+    /** The callable chat function names. */
     public Set<String> allowed() {
         return allowed;
     }

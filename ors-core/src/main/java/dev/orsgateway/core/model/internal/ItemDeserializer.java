@@ -42,6 +42,8 @@ public final class ItemDeserializer extends StdDeserializer<Item> {
             case "message" -> Item.Message.class;
             case "function_call" -> Item.FunctionCall.class;
             case "function_call_output" -> Item.FunctionCallOutput.class;
+            case "custom_tool_call" -> Item.CustomToolCall.class;
+            case "custom_tool_call_output" -> Item.CustomToolCallOutput.class;
             case "reasoning" -> Item.Reasoning.class;
             case "item_reference" -> Item.ItemReference.class;
             case "compaction" -> Item.Compaction.class;

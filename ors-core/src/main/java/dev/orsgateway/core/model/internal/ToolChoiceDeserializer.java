@@ -68,8 +68,16 @@ public final class ToolChoiceDeserializer extends StdDeserializer<ToolChoice> {
                 }
                 return new ToolChoice.AllowedTools(mode, tools);
             }
+            case "" -> {
+                return context.reportInputMismatch(ToolChoice.class, "tool_choice needs a \"type\"");
+            }
             default -> {
-                return context.reportInputMismatch(ToolChoice.class, "unsupported tool_choice type \"%s\"", type);
+                // OpenAI's other forms ({"type":"custom","name":...}, {"type":"shell"}, hosted tools): kept whole,
+                // the transcoder decides what it can honour.
+                try (JsonParser typed = node.traverse(parser.getCodec())) {
+                    typed.nextToken();
+                    return context.readValue(typed, ToolChoice.Typed.class);
+                }
             }
         }
     }
