@@ -258,7 +258,7 @@ public final class OrsGateway {
 
         /**
          * How many of the most recent items a compaction keeps verbatim (2
-         * by default); the first item of a window is always summarized, and a function call stays with its output.
+         * by default); the first item of a window is always summarized, and tool calls stay with their outputs.
          */
         public Builder compactionKeepRecentItems(int items) {
             if (items < 0) {

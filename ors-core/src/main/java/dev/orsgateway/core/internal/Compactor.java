@@ -56,19 +56,27 @@ public final class Compactor {
 
     /**
      * Splits {@code window}: the last {@code keepRecentItems} items are kept, but at least the first item is
-     * summarized, and a function call's output is never kept without the call (nor a call summarized without its
-     * output).
+     * summarized, and tool calls are never parted from their outputs (parallel calls stay together).
      */
     public Split split(List<Item> window) {
         int boundary = Math.max(Math.min(1, window.size()), window.size() - keepRecentItems);
-        while (boundary > 1 && boundary < window.size() && window.get(boundary) instanceof Item.FunctionCallOutput) {
+        while (boundary > 1 && boundary < window.size() && splitsCalls(window, boundary)) {
             boundary--;
         }
-        while (boundary < window.size() && window.get(boundary) instanceof Item.FunctionCallOutput) {
-            boundary++; // the first item is a call's output: it goes with its call into the summary
+        while (boundary < window.size() && splitsCalls(window, boundary)) {
+            boundary++; // the calls begin the window: they and their outputs go into the summary
         }
         return new Split(
                 List.copyOf(window.subList(0, boundary)), List.copyOf(window.subList(boundary, window.size())));
+    }
+
+    /**
+     * Whether a boundary before {@code index} would part tool calls from their outputs: it falls after a call
+     * ({@code *_call} items, parallel calls included) or before an output ({@code *_output} items).
+     */
+    private static boolean splitsCalls(List<Item> window, int index) {
+        return window.get(index).type().endsWith("_output")
+                || window.get(index - 1).type().endsWith("_call");
     }
 
     /** The instruction and transcript the model summarizes, as one user message's text. */
