@@ -217,7 +217,9 @@ final class WireRecorder implements AutoCloseable {
         }
 
         void relayResponses() {
-            try (InputStream in = reader(server, client)) {
+            Exchange current = null;
+            Tee tee = null;
+            try (InputStream in = new BufferedInputStream(tee = new Tee(server, client), 64 * 1024)) {
                 while (true) {
                     String statusLine = readLine(in);
                     if (statusLine == null) {
@@ -238,8 +240,10 @@ final class WireRecorder implements AutoCloseable {
                     }
                     exchange.status = status;
                     exchange.responseHeaders = headers;
+                    current = exchange;
                     boolean bodiless = exchange.method.equals("HEAD") || status == 204 || status == 304;
                     exchange.responseBody = bodiless ? new byte[0] : readBody(in, headers, false, exchange.chunks);
+                    current = null;
                     exchange.ended.countDown();
                 }
             } catch (IOException e) {
@@ -249,6 +253,11 @@ final class WireRecorder implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
+                if (current != null) {
+                    // Cut off while its answer was coming: by the client hanging up (writing to it failed), or not.
+                    current.clientLeft = tee != null && tee.sinkFailed;
+                    current.ended.countDown();
+                }
                 // Nothing more can be answered on this connection.
                 for (Exchange unanswered : awaitingResponse) {
                     unanswered.ended.countDown();
@@ -267,11 +276,6 @@ final class WireRecorder implements AutoCloseable {
         }
     }
 
-    /** A buffered reader of {@code from} that forwards every byte it reads to {@code to} at once. */
-    private static InputStream reader(Socket from, Socket to) throws IOException {
-        return new BufferedInputStream(new Tee(from, to), 64 * 1024);
-    }
-
     /**
      * Reads {@code from} and forwards to {@code to}. While held, what it reads waits in a buffer: the request side
      * holds each request's start line and headers until the exchange is registered, so the server (and so the
@@ -283,6 +287,8 @@ final class WireRecorder implements AutoCloseable {
         private final Socket to;
         private final ByteArrayOutputStream held = new ByteArrayOutputStream();
         private boolean holding;
+        /** Writing to the other side failed: it closed its connection. */
+        volatile boolean sinkFailed;
 
         Tee(Socket from, Socket to) throws IOException {
             this.source = from.getInputStream();
@@ -317,8 +323,13 @@ final class WireRecorder implements AutoCloseable {
                 if (holding) {
                     held.write(b, off, n);
                 } else {
-                    sink.write(b, off, n);
-                    sink.flush();
+                    try {
+                        sink.write(b, off, n);
+                        sink.flush();
+                    } catch (IOException e) {
+                        sinkFailed = true;
+                        throw e;
+                    }
                 }
             } else if (n < 0 && !to.isClosed()) {
                 release();
@@ -455,6 +466,8 @@ final class WireRecorder implements AutoCloseable {
         volatile int status;
         volatile Map<String, List<String>> responseHeaders = Map.of();
         volatile byte[] responseBody;
+        /** The client closed the connection while this answer was coming (the chunks read so far are kept). */
+        volatile boolean clientLeft;
 
         Exchange(int connection, String method, String target, Map<String, List<String>> requestHeaders) {
             this.connection = connection;
@@ -485,6 +498,11 @@ final class WireRecorder implements AutoCloseable {
 
         String responseText() {
             byte[] body = responseBody;
+            if (body == null && clientLeft) {
+                ByteArrayOutputStream read = new ByteArrayOutputStream();
+                chunks.forEach(chunk -> read.write(chunk, 0, chunk.length));
+                return read.toString(UTF_8);
+            }
             return body == null ? "" : new String(body, UTF_8);
         }
 
