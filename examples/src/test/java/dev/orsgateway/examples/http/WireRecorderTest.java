@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -175,6 +176,23 @@ class WireRecorderTest {
         assertThat(wire.errors()).isEmpty();
     }
 
+    @Test
+    void aClientThatHangsUpAfterTheTerminalEventPassesAndOneThatLeavesBeforeItDoesNot() throws Exception {
+        answer = streamUntilNobodyReads(
+                frame("response.created", created(0)), frame("response.completed", completed(1)));
+        hangUpAfter("response.completed");
+        WireRecorder.Exchange left = single();
+        assertThat(left.clientLeft).isTrue();
+        assertThat(left.answered()).isFalse();
+        assertThat(WireRules.problems(left)).isEmpty();
+
+        wire.close();
+        wire = WireRecorder.start(server.getAddress().getPort());
+        answer = streamUntilNobodyReads(frame("response.created", created(0)));
+        hangUpAfter("response.created");
+        assertThat(WireRules.problems(single())).contains("the client left before the terminal event");
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     private void send(String method, String path, String body) throws Exception {
@@ -219,6 +237,46 @@ class WireRecorderTest {
                 out.flush();
             }
         };
+    }
+
+    /** An event stream of {@code frames}, then keep-alive comments until the connection breaks. */
+    private static Answer streamUntilNobodyReads(String... frames) {
+        return exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            exchange.getResponseHeaders().add("Cache-Control", "no-cache");
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            for (String frame : frames) {
+                out.write(frame.getBytes(UTF_8));
+                out.flush();
+            }
+            try {
+                for (int i = 0; i < 100_000; i++) {
+                    out.write(": keep-alive\n\n".getBytes(UTF_8));
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // the recorder closed the connection once the client had left
+            }
+        };
+    }
+
+    /** A raw client that reads the answer until it has seen {@code eventType}, then closes its connection. */
+    private void hangUpAfter(String eventType) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), wire.port())) {
+            socket.getOutputStream()
+                    .write(("POST /v1/responses HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                                    + "Content-Length: 2\r\n\r\n{}")
+                            .getBytes(UTF_8));
+            InputStream in = socket.getInputStream();
+            StringBuilder seen = new StringBuilder();
+            byte[] buffer = new byte[4096];
+            while (seen.indexOf("event: " + eventType + "\n") < 0) {
+                int n = in.read(buffer);
+                assertThat(n).as("the answer ended before %s", eventType).isPositive();
+                seen.append(new String(buffer, 0, n, UTF_8));
+            }
+        }
     }
 
     private static String frame(String event, JsonNode data) {
