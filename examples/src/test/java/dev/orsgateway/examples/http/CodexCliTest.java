@@ -55,6 +55,13 @@ class CodexCliTest {
 
         Run run = codex(work, home, "Write from-codex into note.txt and show it.");
 
+        if (System.getProperty("codex.record") != null) {
+            int n = 0;
+            for (WireRecorder.Exchange e : gateway.exchanges()) {
+                Files.writeString(
+                        Path.of(System.getProperty("codex.record"), "turn-" + (++n) + ".json"), e.requestText());
+            }
+        }
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.stdout()).contains("The note says from-codex.");
         assertThat(Files.readString(work.resolve("note.txt")).trim()).isEqualTo("from-codex");

@@ -172,6 +172,60 @@ class CodexRequestsTest {
         assertThat(retrieved.statusCode()).isEqualTo(404);
     }
 
+    /** The two requests Codex 0.171.0 sent in a real run ({@code codex/recorded-0.171.0}), replayed. */
+    @Test
+    void theRequestsRecordedFromCodex0171AreServedTurnByTurn() throws Exception {
+        gateway.upstream()
+                .enqueue(Script.text("Let me look.")
+                        .thenToolCalls(Script.call(
+                                        "exec_command",
+                                        "{\"cmd\":\"echo from-codex > note.txt && cat note.txt\","
+                                                + "\"workdir\":\"/home/dev/demo\"}")
+                                .withId("call_1_0")));
+        List<JsonNode> first = stream(fixture("recorded-0.171.0/turn-1.json"));
+
+        JsonNode upstream = lastUpstreamBody();
+        assertThat(functionNames(upstream))
+                .containsExactly(
+                        "exec_command",
+                        "write_stdin",
+                        "request_user_input",
+                        "view_image",
+                        "multi_agent_v1__close_agent",
+                        "multi_agent_v1__resume_agent",
+                        "multi_agent_v1__send_input",
+                        "multi_agent_v1__spawn_agent",
+                        "multi_agent_v1__wait_agent",
+                        "get_goal",
+                        "create_goal",
+                        "update_goal");
+        assertThat(upstream.has("store")).isFalse();
+        assertThat(upstream.has("include")).isFalse();
+        assertThat(upstream.has("client_metadata")).isFalse();
+        assertThat(roles(upstream)).containsExactly("system", "system", "user", "user");
+        assertThat(upstream.at("/messages/3/content").asText())
+                .isEqualTo("Write from-codex into note.txt and show it.");
+        JsonNode call = outputItem(first, 1);
+        assertThat(call.get("type").asText()).isEqualTo("function_call");
+        assertThat(call.get("name").asText()).isEqualTo("exec_command");
+        assertThat(call.get("call_id").asText()).isEqualTo("call_1_0");
+
+        gateway.upstream().enqueue(Script.text("The note says from-codex."));
+        List<JsonNode> second = stream(fixture("recorded-0.171.0/turn-2.json"));
+
+        JsonNode messages = lastUpstreamBody().get("messages");
+        assertThat(messages.get(messages.size() - 2)
+                        .at("/tool_calls/0/function/name")
+                        .asText())
+                .isEqualTo("exec_command");
+        assertThat(messages.get(messages.size() - 2).get("content").asText()).isEqualTo("Let me look.");
+        JsonNode output = messages.get(messages.size() - 1);
+        assertThat(output.get("role").asText()).isEqualTo("tool");
+        assertThat(output.get("tool_call_id").asText()).isEqualTo("call_1_0");
+        assertThat(output.get("content").asText()).endsWith("Output:\nfrom-codex\n");
+        assertThat(joined(second, "response.output_text.delta", "delta")).isEqualTo("The note says from-codex.");
+    }
+
     @Test
     void aToolSearchLoadsAnMcpNamespaceForTheNextTurn() throws Exception {
         gateway.upstream()
