@@ -114,6 +114,8 @@ class CodexCliTest {
         builder.redirectOutput(out.toFile()).redirectError(err.toFile());
         Process process = builder.start();
         if (!process.waitFor(150, TimeUnit.SECONDS)) {
+            // The npm launcher runs Codex's native binary as a child: end both.
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             throw new AssertionError("codex exec did not end in 150 s: " + Files.readString(err, UTF_8));
         }
