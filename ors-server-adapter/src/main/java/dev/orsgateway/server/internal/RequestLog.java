@@ -20,6 +20,7 @@ public final class RequestLog {
     private final AtomicBoolean written = new AtomicBoolean();
     private volatile int status = 200;
     private volatile boolean streaming;
+    private volatile boolean webSocket;
     private volatile String responseId;
     private volatile String responseStatus;
     private volatile String errorCode;
@@ -40,6 +41,11 @@ public final class RequestLog {
     /** The request asked for a stream. */
     public void streaming() {
         this.streaming = true;
+    }
+
+    /** The request opened a WebSocket connection, or is a turn on one. */
+    public void webSocket() {
+        this.webSocket = true;
     }
 
     /** The id of the response being created, retrieved or deleted. */
@@ -104,7 +110,10 @@ public final class RequestLog {
         } else {
             line.append(status);
         }
-        line.append(" in ").append(millis).append(" ms (").append(streaming ? "stream" : "json");
+        line.append(" in ")
+                .append(millis)
+                .append(" ms (")
+                .append(webSocket ? "websocket" : streaming ? "stream" : "json");
         if (responseId != null) {
             line.append(", ").append(responseId);
         }
