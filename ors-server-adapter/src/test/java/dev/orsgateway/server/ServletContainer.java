@@ -69,6 +69,8 @@ enum ServletContainer {
             // Jakarta WebSocket, as Jetty's ee10 WebSocket support provides it.
             JakartaWebSocketServletContainerInitializer.configure(context, null);
             server.setHandler(context);
+            // As the standalone server: on stop, graceful components (the WebSocket sessions) close first, with 1001.
+            server.setStopTimeout(5_000);
             server.start();
             int port = connector.getLocalPort();
             return new Running(URI.create("http://127.0.0.1:" + port), server::stop);

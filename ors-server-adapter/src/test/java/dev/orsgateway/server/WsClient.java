@@ -8,6 +8,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,7 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
+    private final BlockingQueue<String> pongs = new LinkedBlockingQueue<>();
     private final boolean autoRead;
     private WebSocket socket;
 
@@ -97,10 +100,35 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     /** Sends a binary message. */
     void sendBinary(byte[] bytes) {
         try {
-            socket.sendBinary(java.nio.ByteBuffer.wrap(bytes), true)
-                    .get(Fixture.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            socket.sendBinary(ByteBuffer.wrap(bytes), true).get(Fixture.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             throw new AssertionError("sending failed", e);
+        }
+    }
+
+    /**
+     * Sends a ping and waits for its pong. The server reads a connection's frames in order and answers a ping as it
+     * reads it, so once the pong is back every message sent before the ping has been handed to the endpoint.
+     */
+    void ping() {
+        String payload = "ping-" + System.nanoTime();
+        try {
+            socket.sendPing(ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8)))
+                    .get(Fixture.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            while (true) {
+                String pong = pongs.poll(Fixture.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                if (pong == null) {
+                    throw new AssertionError("no pong within " + Fixture.TIMEOUT);
+                }
+                if (pong.equals(payload)) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } catch (Exception e) {
+            throw new AssertionError("ping failed", e);
         }
     }
 
@@ -202,6 +230,13 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
         if (autoRead || !last) {
             webSocket.request(1);
         }
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+        pongs.add(StandardCharsets.UTF_8.decode(message).toString());
+        webSocket.request(1);
         return null;
     }
 

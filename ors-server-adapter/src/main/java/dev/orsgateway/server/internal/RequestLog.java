@@ -95,6 +95,11 @@ public final class RequestLog {
         write(source, cause, committed);
     }
 
+    /** A WebSocket turn was cancelled before its end, for {@code reason} (the connection closed, the server stops). */
+    public void cancelled(String reason) {
+        write(reason, null, true);
+    }
+
     private void write(String abortSource, Throwable abortCause, boolean committed) {
         if (!written.compareAndSet(false, true)) {
             return;
@@ -105,7 +110,8 @@ public final class RequestLog {
                 .append(' ')
                 .append(HttpErrors.clip(path))
                 .append(" -> ");
-        if (abortCause != null) {
+        boolean aborted = abortSource != null;
+        if (aborted) {
             line.append(committed ? status + " aborted" : "aborted before a status was sent");
         } else {
             line.append(status);
@@ -124,8 +130,11 @@ public final class RequestLog {
             line.append(", error ").append(errorCode);
         }
         line.append(')');
-        if (abortCause != null) {
-            line.append(": ").append(abortSource).append(": ").append(describe(abortCause));
+        if (aborted) {
+            line.append(": ").append(abortSource);
+            if (abortCause != null) {
+                line.append(": ").append(describe(abortCause));
+            }
             LOG.warn("{}", line);
         } else if (unexpected != null) {
             LOG.warn("{}", line, unexpected);

@@ -151,7 +151,10 @@ public final class ResponsesSocket extends Endpoint {
             if (state == State.CLOSED) {
                 return;
             }
-            abortTurn("closed by the client (" + reason.getCloseCode().getCode() + ")", null);
+            abortTurn(
+                    "connection closed (" + reason.getCloseCode().getCode()
+                            + (reason.getReasonPhrase().isEmpty() ? "" : " " + reason.getReasonPhrase()) + ")",
+                    null);
             finish(reason);
         });
     }
@@ -413,7 +416,11 @@ public final class ResponsesSocket extends Endpoint {
 
     private void abortTurn(String source, Throwable cause) {
         if (turn != null) {
-            turn.log.aborted(source, cause != null ? cause : new IllegalStateException(source), true);
+            if (cause != null) {
+                turn.log.aborted(source, cause, true);
+            } else {
+                turn.log.cancelled(source);
+            }
             turn.cancel();
             turn = null;
         }
