@@ -262,7 +262,20 @@ class WebSocketTest {
 
             f.upstream.enqueueText("Small", ".");
             assertThat(types(ws.create(create("\"input\":\"small\"")))).containsExactlyElementsOf(TEXT_TURN);
-            assertThat(f.upstream.requestCount()).isEqualTo(2);
+
+            // The same large message in one frame (the JDK client's framing is its own): above Jetty's default frame
+            // size of 64 KiB, still one message.
+            f.upstream.enqueueText("One", " frame");
+            try (RawWs raw = RawWs.connect(f.base, 64 * 1024)) {
+                raw.sendText(create("\"input\":\"" + big + "\""));
+                String last;
+                do {
+                    last = raw.readText();
+                } while (last != null && !last.startsWith("{\"type\":\"response.completed\""));
+                assertThat(last).as("the turn completed").isNotNull();
+            }
+            assertThat(messages(f.upstream.lastRequest())).containsExactly("user: " + big);
+            assertThat(f.upstream.requestCount()).isEqualTo(3);
         }
     }
 
