@@ -13,6 +13,7 @@ import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.chat.ChatChunk;
 import dev.orsgateway.core.testing.ScriptedUpstream;
 import dev.orsgateway.core.testing.SpecSchemas;
+import dev.orsgateway.server.internal.HttpErrors;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -242,6 +243,20 @@ class WebSocketTest {
             f.upstream.enqueueText("Still", " here");
             assertThat(types(ws.create(create("\"input\":\"x\"")))).containsExactlyElementsOf(TEXT_TURN);
             assertThat(f.upstream.requestCount()).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServletContainer.class)
+    void anUnexpectedFailureIsOneServerErrorAndTheSocketGoesOn(ServletContainer container) throws Exception {
+        try (Fixture f = Fixture.start(container);
+                WsClient ws = WsClient.connect(f)) {
+            // Nothing scripted: the upstream's publisher fails with an IllegalStateException, not an OrsException.
+            JsonNode error = assertError(ws.create(create("\"input\":\"x\"")), 500, "server_error");
+            assertThat(error.at("/error/message").asText()).isEqualTo(HttpErrors.SERVER_ERROR_MESSAGE);
+
+            f.upstream.enqueueText("Fine", ".");
+            assertThat(types(ws.create(create("\"input\":\"x\"")))).containsExactlyElementsOf(TEXT_TURN);
         }
     }
 

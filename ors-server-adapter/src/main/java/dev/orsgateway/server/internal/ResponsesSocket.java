@@ -282,6 +282,13 @@ public final class ResponsesSocket extends Endpoint {
                 cache.evict(previousResponseId); // a refused continuation, as the gateway evicts its own refusals
             }
             refuse(log, e);
+        } catch (RuntimeException e) {
+            // Unexpected (a store's own failure, a bug): this turn fails with a 500, the connection goes on.
+            if (previousResponseId != null) {
+                cache.evict(previousResponseId);
+            }
+            log.unexpected(e);
+            refuse(log, HttpErrors.serverError(e));
         }
     }
 
