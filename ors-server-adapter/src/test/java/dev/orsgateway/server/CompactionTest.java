@@ -28,7 +28,7 @@ class CompactionTest {
     }
 
     /** Role and text of each message the upstream received last. */
-    static List<String> upstreamMessages(Fixture f) {
+    private static List<String> upstreamMessages(Fixture f) {
         List<String> messages = new ArrayList<>();
         for (JsonNode message : OrsJson.tree(f.upstream.lastRequest()).path("messages")) {
             JsonNode content = message.path("content");
