@@ -6,6 +6,7 @@ import dev.orsgateway.core.spi.ResponseStore;
 import dev.orsgateway.examples.scripted.ScriptedChatServer;
 import dev.orsgateway.server.OrsServlet;
 import dev.orsgateway.server.OrsServletConfig;
+import dev.orsgateway.server.OrsWebSocketConfig;
 import dev.orsgateway.store.sqlite.SqliteResponseStore;
 import dev.orsgateway.transcoder.ChatTranscoder;
 import dev.orsgateway.transcoder.TranscoderOptions;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -59,7 +61,8 @@ public final class StandaloneServer implements AutoCloseable {
                 .maxConcurrentResponses(settings.maxConcurrentResponses())
                 .compactionKey(CompactionKeys.load(settings))
                 .build();
-        OrsServletConfig.Builder servletConfig = OrsServletConfig.builder().apiKeys(settings.apiKeys());
+        OrsServletConfig.Builder servletConfig =
+                OrsServletConfig.builder().apiKeys(settings.apiKeys()).webSocket(settings.webSocket());
         this.jetty = jetty(settings, new OrsServlet(gateway, servletConfig.build()));
         this.connector = (ServerConnector) jetty.getConnectors()[0];
         try {
@@ -86,8 +89,9 @@ public final class StandaloneServer implements AutoCloseable {
         StandaloneServer server = start(settings);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ors-shutdown"));
         log.info(
-                "ORS Gateway listening on http://localhost:{}/v1/responses, upstream {}, store {}{}",
+                "ORS Gateway listening on http://localhost:{}/v1/responses{}, upstream {}, store {}{}",
                 server.port(),
+                settings.webSocket().enabled() ? " (and ws://)" : "",
                 server.upstream.describe(),
                 settings.jdbcUrl(),
                 settings.apiKeys().isEmpty()
@@ -193,7 +197,10 @@ public final class StandaloneServer implements AutoCloseable {
         holder.setAsyncSupported(true);
         holder.setInitOrder(1);
         context.addServlet(holder, "/v1/*");
-        // On stop: refuse new requests, give the open ones a few seconds to finish, then close.
+        // Jakarta WebSocket for the servlet's WebSocket mode on /v1/responses (it upgrades the requests itself).
+        JakartaWebSocketServletContainerInitializer.configure(context, null);
+        // On stop: refuse new requests, give the open ones a few seconds to finish, then close (WebSocket
+        // connections are closed with 1001, their turns cancelled).
         server.setHandler(new GracefulHandler(context));
         server.setStopTimeout(5_000);
         server.setStopAtShutdown(false); // main's own hook closes the server, then the store
@@ -230,6 +237,10 @@ public final class StandaloneServer implements AutoCloseable {
      * @param compactionKeyFile {@code ORS_COMPACTION_KEY_FILE}: where the key is kept when {@code compactionKey} is not
      *     given, made on first start (owner-only permissions); default the database file's path plus
      *     {@code .compaction-key}, or none for an in-memory database (then a key for this run only)
+     * @param webSocket WebSocket mode on {@code /v1/responses}: {@code ORS_WEBSOCKET} ({@code on}, the default, or
+     *     {@code off}), {@code ORS_WEBSOCKET_MAX_CONNECTION_SECONDS} (3600), {@code ORS_WEBSOCKET_IDLE_TIMEOUT_SECONDS}
+     *     (600) and {@code ORS_WEBSOCKET_ALLOWED_ORIGINS} (origins of browser pages that may connect without an API
+     *     key, comma-separated; none by default)
      */
     public record Settings(
             String upstreamUrl,
@@ -246,7 +257,8 @@ public final class StandaloneServer implements AutoCloseable {
             String transport,
             TranscoderOptions.HostedTools hostedTools,
             String compactionKey,
-            Path compactionKeyFile) {
+            Path compactionKeyFile,
+            OrsWebSocketConfig webSocket) {
 
         /** The transports {@code UPSTREAM_TRANSPORT} may name. */
         public static final List<String> TRANSPORTS = List.of("jdk", "jdk-inline", "okhttp");
@@ -285,7 +297,44 @@ public final class StandaloneServer implements AutoCloseable {
                     "jdk",
                     TranscoderOptions.HostedTools.DROP,
                     null,
-                    null);
+                    null,
+                    OrsWebSocketConfig.defaults());
+        }
+
+        /** Settings with WebSocket mode on, with its default limits. */
+        public Settings(
+                String upstreamUrl,
+                String upstreamApiKey,
+                String jdbcUrl,
+                String host,
+                int port,
+                List<String> apiKeys,
+                String defaultModel,
+                Duration connectTimeout,
+                int maxConcurrentResponses,
+                int maxConnections,
+                int containerThreads,
+                String transport,
+                TranscoderOptions.HostedTools hostedTools,
+                String compactionKey,
+                Path compactionKeyFile) {
+            this(
+                    upstreamUrl,
+                    upstreamApiKey,
+                    jdbcUrl,
+                    host,
+                    port,
+                    apiKeys,
+                    defaultModel,
+                    connectTimeout,
+                    maxConcurrentResponses,
+                    maxConnections,
+                    containerThreads,
+                    transport,
+                    hostedTools,
+                    compactionKey,
+                    compactionKeyFile,
+                    OrsWebSocketConfig.defaults());
         }
 
         /** The default upstream: a local Ollama. */
@@ -295,6 +344,7 @@ public final class StandaloneServer implements AutoCloseable {
         public Settings {
             Objects.requireNonNull(upstreamUrl, "upstreamUrl");
             Objects.requireNonNull(hostedTools, "hostedTools");
+            Objects.requireNonNull(webSocket, "webSocket");
             apiKeys = List.copyOf(apiKeys);
         }
 
@@ -332,7 +382,33 @@ public final class StandaloneServer implements AutoCloseable {
                     blankToNull(env.get("ORS_COMPACTION_KEY")),
                     blankToNull(env.get("ORS_COMPACTION_KEY_FILE")) == null
                             ? null
-                            : Path.of(env.get("ORS_COMPACTION_KEY_FILE").trim()));
+                            : Path.of(env.get("ORS_COMPACTION_KEY_FILE").trim()),
+                    webSocket(env));
+        }
+
+        private static OrsWebSocketConfig webSocket(Map<String, String> env) {
+            String mode = blankToNull(env.get("ORS_WEBSOCKET")) == null
+                    ? "on"
+                    : env.get("ORS_WEBSOCKET").trim().toLowerCase(java.util.Locale.ROOT);
+            if (!mode.equals("on") && !mode.equals("off")) {
+                throw new IllegalArgumentException(
+                        "ORS_WEBSOCKET must be 'on' or 'off', was '" + env.get("ORS_WEBSOCKET") + "'");
+            }
+            OrsWebSocketConfig.Builder config = OrsWebSocketConfig.builder()
+                    .enabled(mode.equals("on"))
+                    .maxConnectionDuration(
+                            Duration.ofSeconds(positive(env, "ORS_WEBSOCKET_MAX_CONNECTION_SECONDS", (int)
+                                    OrsWebSocketConfig.DEFAULT_MAX_CONNECTION_DURATION.toSeconds())))
+                    .idleTimeout(Duration.ofSeconds(positive(env, "ORS_WEBSOCKET_IDLE_TIMEOUT_SECONDS", (int)
+                            OrsWebSocketConfig.DEFAULT_IDLE_TIMEOUT.toSeconds())));
+            String origins = blankToNull(env.get("ORS_WEBSOCKET_ALLOWED_ORIGINS"));
+            if (origins != null) {
+                Arrays.stream(origins.split(","))
+                        .map(String::trim)
+                        .filter(origin -> !origin.isEmpty())
+                        .forEach(config::allowedOrigin);
+            }
+            return config.build();
         }
 
         private static TranscoderOptions.HostedTools hostedTools(String value) {

@@ -71,6 +71,19 @@ public final class OrsGateway {
         return gateway.respond(request, owner);
     }
 
+    /**
+     * {@link #respond(CreateResponseRequest, String)} on a connection that keeps {@code cache} (the spec's WebSocket
+     * mode): a {@code previous_response_id} naming the cache's latest response continues from it in memory, without
+     * the store, so {@code store: false} chains continue on that connection; other ids are read from the store. The
+     * response becomes the cache's latest before its terminal event is delivered, if it completed (or ended
+     * incomplete). A continuation that fails, whether refused here, by the upstream or with {@code response.failed},
+     * evicts its {@code previous_response_id}; see {@link ConnectionCache}.
+     */
+    public Flow.Publisher<ResponseEvent> respond(CreateResponseRequest request, String owner, ConnectionCache cache) {
+        return gateway.respond(
+                request, owner, Objects.requireNonNull(cache, "cache").memory());
+    }
+
     /** {@link #respond(CreateResponseRequest, String)} without an owner. */
     public Flow.Publisher<ResponseEvent> respond(CreateResponseRequest request) {
         return respond(request, null);

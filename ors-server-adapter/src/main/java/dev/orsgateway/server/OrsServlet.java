@@ -2,6 +2,7 @@ package dev.orsgateway.server;
 
 import dev.orsgateway.core.OrsGateway;
 import dev.orsgateway.server.internal.OrsHandler;
+import dev.orsgateway.server.internal.WebSocketTransport;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -35,6 +36,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /responses/{id}/input_items}: its input items, a page in OpenAI's list shape ({@code after},
  *       {@code before}, {@code limit} 1–100 (20), {@code order} {@code asc}|{@code desc} ({@code desc})).
  *   <li>{@code GET /health}: {@code {"status":"ok"}}, without authentication (path configurable).
+ *   <li>WebSocket on {@code /responses} (the spec's WebSocket mode, {@link OrsServletConfig.Builder#webSocket}):
+ *       {@code {"type": "response.create", ...}} messages start turns, one at a time, and each event comes back as one
+ *       JSON text message. Served where the container provides Jakarta WebSocket (Tomcat's {@code WsSci}, Jetty's
+ *       {@code JakartaWebSocketServletContainerInitializer}); the upgrade authenticates as any request.
  * </ul>
  *
  * <p>Errors are the spec's error object, {@code {"error": {"type", "code", "message", "param"}}}, with the status
@@ -60,6 +65,7 @@ public final class OrsServlet extends HttpServlet {
 
     private volatile ScheduledExecutorService ticker;
     private volatile OrsHandler handler;
+    private volatile WebSocketTransport webSocket;
 
     /** A servlet over {@code gateway} with {@link OrsServletConfig#defaults()}. */
     public OrsServlet(OrsGateway gateway) {
@@ -80,9 +86,14 @@ public final class OrsServlet extends HttpServlet {
     @Override
     public void init() throws ServletException {
         long keepAliveNanos = config.keepAliveInterval().toNanos();
-        if (keepAliveNanos > 0) {
+        // Checked by name before the transport's class is touched: it links against Jakarta WebSocket, which a
+        // container without WebSocket support does not have.
+        boolean webSocketAvailable =
+                getServletContext().getAttribute(WebSocketTransport.SERVER_CONTAINER_ATTRIBUTE) != null;
+        boolean webSocketOn = config.webSocket().enabled() && webSocketAvailable;
+        if (keepAliveNanos > 0 || webSocketOn) {
             ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-                Thread thread = new Thread(runnable, "ors-servlet-keepalive");
+                Thread thread = new Thread(runnable, "ors-servlet-timer");
                 thread.setDaemon(true);
                 return thread;
             });
@@ -90,8 +101,19 @@ public final class OrsServlet extends HttpServlet {
             executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
             ticker = executor;
         }
+        if (webSocketOn) {
+            webSocket = WebSocketTransport.of(getServletContext(), gateway, config.webSocket(), ticker);
+        } else if (config.webSocket().enabled()) {
+            LOG.info("OrsServlet: no WebSocket mode, the container provides no Jakarta WebSocket ServerContainer");
+        }
         handler = new OrsHandler(
-                gateway, config.maxRequestBytes(), config.apiKeys(), config.healthPath(), keepAliveNanos, ticker);
+                gateway,
+                config.maxRequestBytes(),
+                config.apiKeys(),
+                config.healthPath(),
+                keepAliveNanos,
+                keepAliveNanos > 0 ? ticker : null,
+                webSocket);
         LOG.info("OrsServlet serving {} with {}", gateway.upstreamDescription(), config);
     }
 
@@ -106,6 +128,10 @@ public final class OrsServlet extends HttpServlet {
 
     @Override
     public void destroy() {
+        WebSocketTransport transport = webSocket;
+        if (transport != null) {
+            transport.shutdown();
+        }
         ScheduledExecutorService executor = ticker;
         if (executor != null) {
             executor.shutdownNow();

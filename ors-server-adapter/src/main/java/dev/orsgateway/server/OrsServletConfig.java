@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * How an {@link OrsServlet} serves: the request body limit, optional API keys, the health path and the keep-alive
- * interval of event streams. Immutable; build one with {@link #builder()}, or take {@link #defaults()}.
+ * How an {@link OrsServlet} serves: the request body limit, optional API keys, the health path, the keep-alive
+ * interval of event streams and WebSocket mode. Immutable; build one with {@link #builder()}, or take {@link #defaults()}.
  */
 public final class OrsServletConfig {
     /** The default limit of a request body: 32 MiB (the spec allows 10 MiB strings and 32 MiB files). */
@@ -27,15 +27,20 @@ public final class OrsServletConfig {
     private final ApiKeys apiKeys;
     private final String healthPath;
     private final Duration keepAliveInterval;
+    private final OrsWebSocketConfig webSocket;
 
     private OrsServletConfig(Builder builder) {
         this.maxRequestBytes = builder.maxRequestBytes;
         this.apiKeys = ApiKeys.of(builder.apiKeys);
         this.healthPath = builder.healthPath;
         this.keepAliveInterval = builder.keepAliveInterval;
+        this.webSocket = builder.webSocket;
     }
 
-    /** No authentication, a 32 MiB body limit, {@code GET /health}, keep-alive comments every 15 s. */
+    /**
+     * No authentication, a 32 MiB body limit, {@code GET /health}, keep-alive comments every 15 s, WebSocket mode on
+     * (where the container provides it).
+     */
     public static OrsServletConfig defaults() {
         return DEFAULTS;
     }
@@ -74,6 +79,11 @@ public final class OrsServletConfig {
         return keepAliveInterval;
     }
 
+    /** How WebSocket mode is served on {@code /responses}, and whether it is. */
+    public OrsWebSocketConfig webSocket() {
+        return webSocket;
+    }
+
     /** The API keys, hashed; not API. */
     ApiKeys apiKeys() {
         return apiKeys;
@@ -82,7 +92,7 @@ public final class OrsServletConfig {
     @Override
     public String toString() {
         return "OrsServletConfig[maxRequestBytes=" + maxRequestBytes + ", apiKeys=" + apiKeys.size() + ", healthPath="
-                + healthPath + ", keepAliveInterval=" + keepAliveInterval + "]";
+                + healthPath + ", keepAliveInterval=" + keepAliveInterval + ", webSocket=" + webSocket + "]";
     }
 
     /** Builds an {@link OrsServletConfig}. */
@@ -91,6 +101,7 @@ public final class OrsServletConfig {
         private final List<String> apiKeys = new ArrayList<>();
         private String healthPath = DEFAULT_HEALTH_PATH;
         private Duration keepAliveInterval = DEFAULT_KEEP_ALIVE_INTERVAL;
+        private OrsWebSocketConfig webSocket = OrsWebSocketConfig.defaults();
 
         private Builder() {}
 
@@ -148,6 +159,16 @@ public final class OrsServletConfig {
                 throw new IllegalArgumentException("keepAliveInterval must not be negative");
             }
             this.keepAliveInterval = keepAliveInterval;
+            return this;
+        }
+
+        /**
+         * WebSocket mode on {@code /responses} (default {@link OrsWebSocketConfig#defaults()}: on, where the container
+         * provides Jakarta WebSocket; {@link OrsWebSocketConfig#disabled()} turns it off). Connections authenticate
+         * as requests do, with the API keys above.
+         */
+        public Builder webSocket(OrsWebSocketConfig webSocket) {
+            this.webSocket = Objects.requireNonNull(webSocket, "webSocket");
             return this;
         }
 

@@ -48,6 +48,7 @@ final class Fixture implements AutoCloseable {
         return thread;
     });
     final URI base;
+    private boolean serverStopped;
 
     private Fixture(ServletContainer container, OrsServletConfig config, int maxThreads) throws Exception {
         gateway = OrsGateway.builder()
@@ -126,10 +127,18 @@ final class Fixture implements AutoCloseable {
         }
     }
 
+    /** Stops the container (the servlet is destroyed); {@link #close} then only releases the client. */
+    void stopServer() {
+        if (!serverStopped) {
+            serverStopped = true;
+            server.close();
+        }
+    }
+
     @Override
     public void close() {
         clientExecutor.shutdownNow();
-        server.close();
+        stopServer();
     }
 
     /** A whole answer. */

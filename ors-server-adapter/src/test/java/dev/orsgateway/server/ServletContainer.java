@@ -8,13 +8,18 @@ import org.apache.catalina.Context;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.websocket.server.WsSci;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
-/** The servlet containers the tests run on: embedded, on 127.0.0.1 and an ephemeral port. */
+/**
+ * The servlet containers the tests run on: embedded, on 127.0.0.1 and an ephemeral port, with their Jakarta WebSocket
+ * support on.
+ */
 enum ServletContainer {
     TOMCAT {
         @Override
@@ -31,6 +36,8 @@ enum ServletContainer {
             }
             tomcat.setConnector(connector);
             Context context = tomcat.addContext("", baseDir.toString());
+            // Jakarta WebSocket, as a Tomcat with tomcat-embed-websocket provides it to a web application.
+            context.addServletContainerInitializer(new WsSci(), null);
             Wrapper wrapper = Tomcat.addServlet(context, "ors", servlet);
             wrapper.setAsyncSupported(true);
             wrapper.setLoadOnStartup(1);
@@ -59,7 +66,11 @@ enum ServletContainer {
             holder.setAsyncSupported(true);
             holder.setInitOrder(1);
             context.addServlet(holder, mapping);
+            // Jakarta WebSocket, as Jetty's ee10 WebSocket support provides it.
+            JakartaWebSocketServletContainerInitializer.configure(context, null);
             server.setHandler(context);
+            // As the standalone server: on stop, graceful components (the WebSocket sessions) close first, with 1001.
+            server.setStopTimeout(5_000);
             server.start();
             int port = connector.getLocalPort();
             return new Running(URI.create("http://127.0.0.1:" + port), server::stop);

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +20,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -30,7 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * README's run command sets it (its {@code NAME=value} prefix, read from README.md), with only the port, address
  * and file locations changed for the test; then the README's curl bodies (also read from README.md, in order) are
  * sent over {@code java.net.http.HttpClient}, with the {@code resp_...} and {@code call_...} placeholders filled in as
- * a reader would, and the answers checked.
+ * a reader would, and the answers checked; the two WebSocket messages of "Over a WebSocket" are sent on one socket.
  */
 @Timeout(60)
 class ReadmeCommandsTest {
@@ -138,6 +143,62 @@ class ReadmeCommandsTest {
                 .isEqualTo("Say hello in three words");
         assertThat(deleted.statusCode()).isEqualTo(200);
         assertThat(gone.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theWebSocketTurns() throws Exception {
+        List<String> messages = TEXT.lines()
+                .filter(line -> line.startsWith("{\"type\":\"response.create\""))
+                .toList();
+        assertThat(messages).hasSize(2);
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        WebSocket socket = HTTP.newWebSocketBuilder()
+                .buildAsync(
+                        URI.create("ws://127.0.0.1:" + gateway.server().port() + "/v1/responses"),
+                        new WebSocket.Listener() {
+                            private final StringBuilder partial = new StringBuilder();
+
+                            @Override
+                            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                                partial.append(data);
+                                if (last) {
+                                    received.add(partial.toString());
+                                    partial.setLength(0);
+                                }
+                                webSocket.request(1);
+                                return null;
+                            }
+                        })
+                .get(30, TimeUnit.SECONDS);
+        try {
+            JsonNode first = webSocketTurn(socket, received, messages.get(0));
+            JsonNode second = webSocketTurn(
+                    socket,
+                    received,
+                    messages.get(1).replace("resp_...", first.path("id").asText()));
+
+            assertThat(outputText(first)).isEqualTo("You said: Say hello");
+            assertThat(second.path("previous_response_id").asText())
+                    .isEqualTo(first.path("id").asText());
+            assertThat(outputText(second)).isEqualTo("You said: Again, in French");
+        } finally {
+            socket.abort();
+        }
+    }
+
+    /** Sends one message and reads the turn's messages up to its terminal event; returns its response. */
+    private static JsonNode webSocketTurn(WebSocket socket, BlockingQueue<String> received, String message)
+            throws Exception {
+        socket.sendText(message, true).get(30, TimeUnit.SECONDS);
+        while (true) {
+            String text = received.poll(30, TimeUnit.SECONDS);
+            assertThat(text).as("a message of the turn").isNotNull();
+            JsonNode event = OrsJson.mapper().readTree(text);
+            assertThat(event.path("type").asText()).isNotEqualTo("error");
+            if (event.path("type").asText().equals("response.completed")) {
+                return event.path("response");
+            }
+        }
     }
 
     // ---- the README -------------------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,6 +107,11 @@ public final class Gateway {
 
     /** Validates {@code request}, replays its chain and translates it; throws {@link OrsException} when invalid. */
     public Prepared prepare(CreateResponseRequest request, String owner) {
+        return prepare(request, owner, null);
+    }
+
+    /** {@link #prepare(CreateResponseRequest, String)}, resolving the chain from {@code memory} first (may be null). */
+    private Prepared prepare(CreateResponseRequest request, String owner, ConnectionMemory memory) {
         if (request == null) {
             throw OrsException.invalidRequest(null, "the request body is required");
         }
@@ -116,7 +122,7 @@ public final class Gateway {
             throw OrsException.invalidRequest(
                     "background", "unsupported_parameter", "background mode is not supported by this gateway");
         }
-        List<Item> history = history(request.previousResponseId(), owner);
+        List<Item> history = history(request.previousResponseId(), owner, memory);
         List<Item> input = request.input() == null ? List.of() : resolveReferences(request.input(), history);
         List<Item> inputItems = normalizedForStorage(input);
         CreateResponseRequest resolved = request.input() == null
@@ -139,21 +145,83 @@ public final class Gateway {
 
     /** Streams a response; see {@link dev.orsgateway.core.OrsGateway#respond}. */
     public Flow.Publisher<ResponseEvent> respond(CreateResponseRequest request, String owner) {
-        Prepared prepared = prepare(streaming(request, true), owner);
-        admit();
+        return respond(request, owner, (ConnectionMemory) null);
+    }
+
+    /**
+     * Streams a response for a connection that keeps {@code memory} (null: none): its {@code previous_response_id} is
+     * looked up there before the store, the response becomes its latest once it completes, and a continuation that
+     * fails, in any way, evicts its {@code previous_response_id} (the spec's WebSocket rules).
+     */
+    public Flow.Publisher<ResponseEvent> respond(CreateResponseRequest request, String owner, ConnectionMemory memory) {
+        String previousId = request == null ? null : request.previousResponseId();
+        Prepared prepared;
+        try {
+            prepared = prepare(streaming(request, true), owner, memory);
+            admit();
+        } catch (RuntimeException e) {
+            evict(memory, previousId);
+            throw e;
+        }
         try {
             log.debug("response {}: streaming from {}", prepared.initial().id(), upstream.describe());
             ResponseTranscoder.Session session =
                     transcoder.open(prepared.request(), prepared.history(), prepared.initial(), ids, clock);
             ResponseStream.Builder stream = ResponseStream.builder(session, upstream.stream(prepared.chatRequest()))
                     .onTerminate(inProgress::decrementAndGet);
-            if (prepared.request().isStored()) {
-                stream.terminalHook(event -> persist(prepared, event, owner));
+            Function<ResponseEvent, CompletableFuture<List<ResponseEvent>>> terminal =
+                    prepared.request().isStored() ? event -> persist(prepared, event, owner) : null;
+            if (memory != null) {
+                terminal = remembering(terminal, prepared, owner, memory);
+                stream.onError(error -> evict(memory, previousId));
+            }
+            if (terminal != null) {
+                stream.terminalHook(terminal);
             }
             return stream.build();
         } catch (RuntimeException e) {
             inProgress.decrementAndGet();
+            evict(memory, previousId);
             throw e;
+        }
+    }
+
+    /**
+     * Wraps the terminal hook ({@code persist}, or null when nothing is stored) so that the event finally delivered
+     * decides what {@code memory} keeps: a completed or incomplete response becomes the latest, with the conversation
+     * it ends; a failed one (a storage failure included) evicts the response it continued.
+     */
+    private static Function<ResponseEvent, CompletableFuture<List<ResponseEvent>>> remembering(
+            Function<ResponseEvent, CompletableFuture<List<ResponseEvent>>> persist,
+            Prepared prepared,
+            String owner,
+            ConnectionMemory memory) {
+        return event -> {
+            CompletableFuture<List<ResponseEvent>> delivered =
+                    persist != null ? persist.apply(event) : CompletableFuture.completedFuture(List.of(event));
+            return delivered.thenApply(events -> {
+                Response response = ((ResponseEvent.Lifecycle) events.get(events.size() - 1)).response();
+                if (ResponseStatus.FAILED.equals(response.status())) {
+                    evict(memory, prepared.request().previousResponseId());
+                } else {
+                    List<Item> conversation = new ArrayList<>(prepared.history().size()
+                            + prepared.inputItems().size()
+                            + response.output().size());
+                    conversation.addAll(prepared.history());
+                    conversation.addAll(prepared.inputItems());
+                    conversation.addAll(response.output());
+                    memory.remember(
+                            response.id(),
+                            new ResponseStore.Continuation(owner, response.status(), conversation, null));
+                }
+                return events;
+            });
+        };
+    }
+
+    private static void evict(ConnectionMemory memory, String previousResponseId) {
+        if (memory != null && previousResponseId != null) {
+            memory.evict(previousResponseId);
         }
     }
 
@@ -216,7 +284,7 @@ public final class Gateway {
             throw OrsException.invalidRequest(
                     "model", "missing_required_parameter", "model is required to compact a context window");
         }
-        List<Item> history = history(request.previousResponseId(), owner);
+        List<Item> history = history(request.previousResponseId(), owner, null);
         List<Item> input = request.input() == null ? List.of() : resolveReferences(request.input(), history);
         List<Item> window = new ArrayList<>(history);
         window.addAll(normalizedForStorage(input));
@@ -310,9 +378,21 @@ public final class Gateway {
         return request.toBuilder().stream(stream).build();
     }
 
-    private List<Item> history(String previousResponseId, String owner) {
+    private List<Item> history(String previousResponseId, String owner, ConnectionMemory memory) {
         if (previousResponseId == null) {
             return List.of();
+        }
+        if (memory != null) {
+            ConnectionMemory.Lookup local = memory.lookup(previousResponseId);
+            if (local instanceof ConnectionMemory.Lookup.Evicted) {
+                throw notFound(previousResponseId);
+            }
+            if (local instanceof ConnectionMemory.Lookup.Found found) {
+                if (!Objects.equals(found.continuation().owner(), owner)) {
+                    throw notFound(previousResponseId);
+                }
+                return found.continuation().items();
+            }
         }
         ResponseStore.Continuation previous = store.continuation(previousResponseId)
                 .filter(found -> Objects.equals(found.owner(), owner))

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -33,7 +34,7 @@ import java.util.function.Function;
  * the events before it are still being delivered; it is delivered, replaced by what the hook's future yields, only
  * when that future completes. A failure of the upstream before the session emitted anything is passed on as
  * {@code onError}; after it, the session turns it into events. The {@code onTerminate} action runs once, however the
- * stream ends (completed, failed, cancelled).
+ * stream ends (completed, failed, cancelled); the {@code onError} action runs before an {@code onError} signal.
  */
 public final class ResponseStream
         implements Flow.Publisher<ResponseEvent>, Flow.Subscription, Flow.Subscriber<ChatChunk> {
@@ -45,6 +46,7 @@ public final class ResponseStream
     private final Flow.Publisher<ChatChunk> source;
     private final Function<ResponseEvent, CompletableFuture<List<ResponseEvent>>> terminalHook;
     private final Runnable onTerminate;
+    private final Consumer<Throwable> onError;
     private final int prefetch;
     private final int replenish;
 
@@ -74,6 +76,7 @@ public final class ResponseStream
         this.source = builder.source;
         this.terminalHook = builder.terminalHook;
         this.onTerminate = builder.onTerminate;
+        this.onError = builder.onError;
         this.prefetch = builder.prefetch;
         this.replenish = Math.max(1, builder.prefetch - builder.prefetch / 4);
     }
@@ -198,7 +201,7 @@ public final class ResponseStream
             if (badRequest != null) {
                 cancelUpstream();
                 finish();
-                subscriber.onError(badRequest);
+                signalError(subscriber, badRequest);
                 return;
             }
             if (pendingTerminal != null && outbound.isEmpty()) {
@@ -242,7 +245,7 @@ public final class ResponseStream
             Throwable error = upstreamError;
             if (error != null && !session.hasStarted()) {
                 finish();
-                subscriber.onError(error);
+                signalError(subscriber, error);
                 return;
             }
             List<ResponseEvent> last = error != null ? session.onError(error) : session.onComplete();
@@ -275,8 +278,15 @@ public final class ResponseStream
         finish();
         Flow.Subscriber<? super ResponseEvent> subscriber = downstream;
         if (subscriber != null) {
-            subscriber.onError(e);
+            signalError(subscriber, e);
         }
+    }
+
+    private void signalError(Flow.Subscriber<? super ResponseEvent> subscriber, Throwable error) {
+        if (onError != null) {
+            onError.accept(error);
+        }
+        subscriber.onError(error);
     }
 
     private void cancelUpstream() {
@@ -302,6 +312,7 @@ public final class ResponseStream
         private final Flow.Publisher<ChatChunk> source;
         private Function<ResponseEvent, CompletableFuture<List<ResponseEvent>>> terminalHook;
         private Runnable onTerminate;
+        private Consumer<Throwable> onError;
         private int prefetch = DEFAULT_PREFETCH;
 
         private Builder(ResponseTranscoder.Session session, Flow.Publisher<ChatChunk> source) {
@@ -322,6 +333,12 @@ public final class ResponseStream
         /** Runs once when the stream ends, in any way. */
         public Builder onTerminate(Runnable action) {
             this.onTerminate = action;
+            return this;
+        }
+
+        /** Runs before the stream signals {@code onError} to its subscriber (not when it is cancelled). */
+        public Builder onError(Consumer<Throwable> action) {
+            this.onError = action;
             return this;
         }
 

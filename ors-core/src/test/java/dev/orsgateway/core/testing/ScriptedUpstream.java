@@ -101,6 +101,18 @@ public final class ScriptedUpstream implements ChatCompletionsUpstream {
         return enqueue(new Script(Kind.STALL, List.copyOf(chunks), null, null));
     }
 
+    /**
+     * Enqueues a stream that delivers {@code before}, then waits until {@link Script#release()} (or a cancel), then
+     * delivers {@code after} and completes: a turn a test holds in flight for as long as it needs.
+     */
+    public Script enqueueHeld(List<ChatChunk> before, List<ChatChunk> after) {
+        List<ChatChunk> all = new ArrayList<>(before);
+        all.addAll(after);
+        Script script = new Script(Kind.HOLD, List.copyOf(all), null, null);
+        script.holdAt = before.size();
+        return enqueue(script);
+    }
+
     private Script enqueue(Script script) {
         scripts.add(script);
         return script;
@@ -238,7 +250,8 @@ public final class ScriptedUpstream implements ChatCompletionsUpstream {
         COMPLETION,
         FAIL,
         FAIL_AFTER,
-        STALL
+        STALL,
+        HOLD
     }
 
     /** One scripted reply, and what happened to it. */
@@ -251,6 +264,9 @@ public final class ScriptedUpstream implements ChatCompletionsUpstream {
         private final AtomicLong requested = new AtomicLong();
         private final CountDownLatch subscribed = new CountDownLatch(1);
         private final CountDownLatch cancelled = new CountDownLatch(1);
+        private int holdAt = -1;
+        private volatile boolean released;
+        private volatile ScriptedSubscription subscription;
 
         private Script(Kind kind, List<ChatChunk> chunks, ChatCompletion completion, Throwable error) {
             this.kind = kind;
@@ -284,6 +300,15 @@ public final class ScriptedUpstream implements ChatCompletionsUpstream {
             return cancelled.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
 
+        /** Lets a held stream ({@link ScriptedUpstream#enqueueHeld}) go on. */
+        public void release() {
+            released = true;
+            ScriptedSubscription active = subscription;
+            if (active != null) {
+                active.drain();
+            }
+        }
+
         /** Waits up to {@code timeout} for a subscriber; returns whether one came. */
         public boolean awaitSubscribed(Duration timeout) throws InterruptedException {
             return subscribed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -293,7 +318,7 @@ public final class ScriptedUpstream implements ChatCompletionsUpstream {
             return switch (kind) {
                 case TEXT, CHUNKS -> counting(Publishers.fromIterable(chunks));
                 case FAIL -> counting(Publishers.failed(error));
-                case FAIL_AFTER, STALL -> new ScriptedPublisher(this);
+                case FAIL_AFTER, STALL, HOLD -> new ScriptedPublisher(this);
                 case COMPLETION ->
                     Publishers.failed(new IllegalStateException("a completion script was used for a streamed call"));
             };
@@ -303,7 +328,7 @@ public final class ScriptedUpstream implements ChatCompletionsUpstream {
             return switch (kind) {
                 case TEXT, COMPLETION -> CompletableFuture.completedFuture(completion);
                 case FAIL -> CompletableFuture.failedFuture(error);
-                case CHUNKS, FAIL_AFTER, STALL ->
+                case CHUNKS, FAIL_AFTER, STALL, HOLD ->
                     CompletableFuture.failedFuture(
                             new IllegalStateException("a streaming script was used for a non-streamed call"));
             };
@@ -362,7 +387,7 @@ public final class ScriptedUpstream implements ChatCompletionsUpstream {
 
     /**
      * Delivers a script's chunks as demanded, then fails ({@code FAIL_AFTER}) or stalls until cancelled
-     * ({@code STALL}). Signals are serialized by a work-in-progress counter and delivered on the requesting thread.
+     * ({@code STALL}); {@code HOLD} waits at its hold point until released, then completes. Signals are serialized by a work-in-progress counter and delivered on the requesting thread.
      */
     private static final class ScriptedPublisher implements Flow.Publisher<ChatChunk> {
         private final Script script;
@@ -396,6 +421,7 @@ public final class ScriptedUpstream implements ChatCompletionsUpstream {
         }
 
         void start() {
+            script.subscription = this;
             drain();
         }
 
@@ -419,7 +445,7 @@ public final class ScriptedUpstream implements ChatCompletionsUpstream {
             drain();
         }
 
-        private void drain() {
+        void drain() {
             if (wip.getAndIncrement() != 0) {
                 return;
             }
@@ -449,10 +475,16 @@ public final class ScriptedUpstream implements ChatCompletionsUpstream {
                     subscriber.onError(new IllegalArgumentException("rule 3.9: request must be positive"));
                     return;
                 }
+                if (index == script.holdAt && !script.released) {
+                    return; // HOLD: release() drains again
+                }
                 if (index == script.chunks.size()) {
                     if (script.kind == Kind.FAIL_AFTER) {
                         done = true;
                         subscriber.onError(script.error);
+                    } else if (script.kind == Kind.HOLD) {
+                        done = true;
+                        subscriber.onComplete();
                     }
                     return; // STALL: nothing more until cancel
                 }

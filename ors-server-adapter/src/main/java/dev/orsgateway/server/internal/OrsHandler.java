@@ -50,21 +50,27 @@ public final class OrsHandler {
     private final String healthPath;
     private final long keepAliveNanos;
     private final ScheduledExecutorService ticker;
+    private final WebSocketTransport webSocket;
 
-    /** A handler over {@code gateway}; {@code ticker} runs keep-alive checks (null when they are off). */
+    /**
+     * A handler over {@code gateway}; {@code ticker} runs keep-alive checks (null when they are off); {@code webSocket}
+     * serves upgrade requests on {@code /responses} (null: none).
+     */
     public OrsHandler(
             OrsGateway gateway,
             long maxRequestBytes,
             ApiKeys apiKeys,
             String healthPath,
             long keepAliveNanos,
-            ScheduledExecutorService ticker) {
+            ScheduledExecutorService ticker,
+            WebSocketTransport webSocket) {
         this.gateway = gateway;
         this.maxRequestBytes = maxRequestBytes;
         this.apiKeys = apiKeys;
         this.healthPath = healthPath;
         this.keepAliveNanos = keepAliveNanos;
         this.ticker = ticker;
+        this.webSocket = webSocket;
     }
 
     /** The routes, by path shape. */
@@ -97,6 +103,14 @@ public final class OrsHandler {
             Target target = route(path);
             if (target == null) {
                 throw HttpErrors.unknownPath(method, path);
+            }
+            if (target.route() == Route.CREATE
+                    && "GET".equals(method)
+                    && webSocket != null
+                    && WebSocketTransport.isUpgrade(request)) {
+                // The spec's WebSocket mode: the same resource, authenticated as any request (above).
+                webSocket.upgrade(request, response, owner, log);
+                return;
             }
             if (!target.route().methods.contains(method)) {
                 if ("OPTIONS".equals(method)) {

@@ -20,6 +20,7 @@ public final class RequestLog {
     private final AtomicBoolean written = new AtomicBoolean();
     private volatile int status = 200;
     private volatile boolean streaming;
+    private volatile boolean webSocket;
     private volatile String responseId;
     private volatile String responseStatus;
     private volatile String errorCode;
@@ -40,6 +41,11 @@ public final class RequestLog {
     /** The request asked for a stream. */
     public void streaming() {
         this.streaming = true;
+    }
+
+    /** The request opened a WebSocket connection, or is a turn on one. */
+    public void webSocket() {
+        this.webSocket = true;
     }
 
     /** The id of the response being created, retrieved or deleted. */
@@ -89,6 +95,11 @@ public final class RequestLog {
         write(source, cause, committed);
     }
 
+    /** A WebSocket turn was cancelled before its end, for {@code reason} (the connection closed, the server stops). */
+    public void cancelled(String reason) {
+        write(reason, null, true);
+    }
+
     private void write(String abortSource, Throwable abortCause, boolean committed) {
         if (!written.compareAndSet(false, true)) {
             return;
@@ -99,12 +110,16 @@ public final class RequestLog {
                 .append(' ')
                 .append(HttpErrors.clip(path))
                 .append(" -> ");
-        if (abortCause != null) {
+        boolean aborted = abortSource != null;
+        if (aborted) {
             line.append(committed ? status + " aborted" : "aborted before a status was sent");
         } else {
             line.append(status);
         }
-        line.append(" in ").append(millis).append(" ms (").append(streaming ? "stream" : "json");
+        line.append(" in ")
+                .append(millis)
+                .append(" ms (")
+                .append(webSocket ? "websocket" : streaming ? "stream" : "json");
         if (responseId != null) {
             line.append(", ").append(responseId);
         }
@@ -115,8 +130,11 @@ public final class RequestLog {
             line.append(", error ").append(errorCode);
         }
         line.append(')');
-        if (abortCause != null) {
-            line.append(": ").append(abortSource).append(": ").append(describe(abortCause));
+        if (aborted) {
+            line.append(": ").append(abortSource);
+            if (abortCause != null) {
+                line.append(": ").append(describe(abortCause));
+            }
             LOG.warn("{}", line);
         } else if (unexpected != null) {
             LOG.warn("{}", line, unexpected);

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.json.OrsJson;
 import dev.orsgateway.core.model.CompactRequest;
@@ -55,7 +56,24 @@ public final class RequestParser {
         return parse(body, length, COMPACT_READER);
     }
 
+    /**
+     * The JSON object of {@code body} (UTF-8); throws {@link OrsException} (400) when it is empty, not UTF-8, not JSON
+     * or not an object. With {@link #parse(JsonNode)}, for a transport that looks at the object before binding it.
+     */
+    public static ObjectNode readObject(byte[] body, int length) {
+        return (ObjectNode) readTree(body, length);
+    }
+
+    /** Binds a request object read by {@link #readObject}; throws {@link OrsException} (400) as {@link #parse(byte[], int)} does. */
+    public static CreateResponseRequest parse(JsonNode tree) {
+        return bind(tree, REQUEST_READER);
+    }
+
     private static <T> T parse(byte[] body, int length, ObjectReader reader) {
+        return bind(readTree(body, length), reader);
+    }
+
+    private static JsonNode readTree(byte[] body, int length) {
         if (isBlank(body, length)) {
             throw HttpErrors.emptyBody();
         }
@@ -74,6 +92,10 @@ public final class RequestParser {
         if (!tree.isObject()) {
             throw HttpErrors.invalidType(null, "The request body must be a JSON object, got " + describe(tree) + ".");
         }
+        return tree;
+    }
+
+    private static <T> T bind(JsonNode tree, ObjectReader reader) {
         try {
             return reader.readValue(tree);
         } catch (DatabindException e) {
