@@ -365,6 +365,8 @@ class OrsServletTest {
                     .build());
             assertErrorShape(put, 405);
             assertThat(put.header("Allow")).contains("GET, DELETE");
+            // Its body was not read: the connection is not reused for the next request.
+            assertThat(put.header("Connection")).contains("close");
 
             Fixture.Reply postItems =
                     f.send(f.post("/responses/resp_1/input_items", "{}").build());

@@ -158,6 +158,12 @@ public final class OrsHandler {
             List<String> methods = target != null ? target.route().methods : HEALTH_METHODS;
             headers.put("Allow", allow(methods));
         }
+        if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
+            // The body was not read, and containers differ in what they do with it: Jetty may close the connection
+            // once the answer is out when the body's bytes arrive after it, and a client that reused the connection
+            // would get no answer to its next request. Saying so lets the client open a new one.
+            headers.put("Connection", "close");
+        }
         Responses.writeError(response, e, headers);
         log.finishedWith(Responses.statusOf(e));
     }
