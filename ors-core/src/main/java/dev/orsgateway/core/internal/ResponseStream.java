@@ -194,8 +194,10 @@ public final class ResponseStream
         }
         while (true) {
             if (cancelled) {
-                cancelUpstream();
+                // Ended for the gateway (no longer in progress) before the upstream hears of it: whoever sees the
+                // upstream call cancelled sees a count that no longer includes it.
                 finish();
+                cancelUpstream();
                 return;
             }
             if (badRequest != null) {
