@@ -53,7 +53,7 @@ class CodexCliTest {
                                         + json(work.toString()) + "}")));
         gateway.upstream().enqueue(Script.text("The note says from-codex."));
 
-        Run run = codex(work, home, "Write from-codex into note.txt and show it.");
+        Run run = codex(work, home, false, "Write from-codex into note.txt and show it.");
 
         if (System.getProperty("codex.record") != null) {
             int n = 0;
@@ -75,6 +75,28 @@ class CodexCliTest {
         assertThat(last.path("content").toString()).contains("from-codex");
     }
 
+    @Test
+    void aTurnOverWebSocketRunsTheCommandAndAnswers(@TempDir Path work, @TempDir Path home) throws Exception {
+        gateway.upstream()
+                .enqueue(Script.toolCalls(Script.call(
+                        "exec_command",
+                        "{\"cmd\":\"echo over-websocket > ws.txt\",\"workdir\":" + json(work.toString()) + "}")));
+        gateway.upstream().enqueue(Script.text("Written over a WebSocket."));
+
+        Run run = codex(work, home, true, "Write over-websocket into ws.txt.");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.stdout()).contains("Written over a WebSocket.");
+        assertThat(Files.readString(work.resolve("ws.txt")).trim()).isEqualTo("over-websocket");
+        assertThat(gateway.upstreamRequests()).hasSize(2);
+        // Both turns went over the socket: an upgrade, and no POST /v1/responses (Codex falls back to HTTP when the
+        // upgrade fails).
+        List<String> exchanges = gateway.exchanges().stream()
+                .map(exchange -> exchange.method + " " + exchange.path() + " " + exchange.status)
+                .toList();
+        assertThat(exchanges).contains("GET /v1/responses 101").doesNotContain("POST /v1/responses 200");
+    }
+
     private static List<String> functionNames(JsonNode chatRequest) {
         List<String> names = new ArrayList<>();
         for (JsonNode tool : chatRequest.path("tools")) {
@@ -88,7 +110,8 @@ class CodexCliTest {
     }
 
     /** Runs {@code codex exec} in {@code work} with its own {@code CODEX_HOME}, pointed at the gateway. */
-    private static Run codex(Path work, Path home, String prompt) throws IOException, InterruptedException {
+    private static Run codex(Path work, Path home, boolean webSocket, String prompt)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
                 System.getProperty("codex.bin"),
                 "exec",
@@ -102,7 +125,7 @@ class CodexCliTest {
                 "model_provider=\"ors\"",
                 "-c",
                 "model_providers.ors={name=\"ORS Gateway\",base_url=\"" + gateway.baseUrl()
-                        + "\",wire_api=\"responses\"}",
+                        + "\",wire_api=\"responses\",supports_websockets=" + webSocket + "}",
                 prompt));
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());
         builder.environment().put("CODEX_HOME", home.toString());

@@ -206,6 +206,11 @@ final class WireRecorder implements AutoCloseable {
                     awaitingResponse.add(exchange);
                     tee.release();
                     exchange.requestBody = readBody(in, headers, true, null);
+                    if (first(headers, "upgrade") != null) {
+                        // Whatever follows belongs to the upgraded protocol (or the connection's end): pass it on.
+                        in.transferTo(OutputStream.nullOutputStream());
+                        break;
+                    }
                 }
             } catch (IOException e) {
                 if (!closing && !isClosedSocket(e)) {
@@ -233,6 +238,19 @@ final class WireRecorder implements AutoCloseable {
                     Map<String, List<String>> headers = readHeaders(in);
                     if (status >= 100 && status < 200 && status != 101) {
                         continue; // interim answer; the final one follows
+                    }
+                    if (status == 101) {
+                        // Switching protocols (a WebSocket): the exchange ends here, the rest passes through as is.
+                        Exchange upgraded = awaitingResponse.poll(PAIRING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                        if (upgraded == null) {
+                            throw new IOException("a 101 response without a request");
+                        }
+                        upgraded.status = status;
+                        upgraded.responseHeaders = headers;
+                        upgraded.responseBody = new byte[0];
+                        upgraded.ended.countDown();
+                        in.transferTo(OutputStream.nullOutputStream());
+                        break;
                     }
                     Exchange exchange = awaitingResponse.poll(PAIRING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                     if (exchange == null) {

@@ -165,9 +165,15 @@ public final class Gateway {
         }
         try {
             log.debug("response {}: streaming from {}", prepared.initial().id(), upstream.describe());
-            ResponseTranscoder.Session session =
-                    transcoder.open(prepared.request(), prepared.history(), prepared.initial(), ids, clock);
-            ResponseStream.Builder stream = ResponseStream.builder(session, upstream.stream(prepared.chatRequest()))
+            boolean prewarm = Prewarm.isRequested(prepared.request());
+            ResponseTranscoder.Session session = prewarm
+                    ? Prewarm.session(prepared.initial(), clock)
+                    : transcoder.open(prepared.request(), prepared.history(), prepared.initial(), ids, clock);
+            ResponseStream.Builder stream = ResponseStream.builder(
+                            session,
+                            prewarm
+                                    ? Prewarm.reply(prepared.request().model())
+                                    : upstream.stream(prepared.chatRequest()))
                     .onTerminate(inProgress::decrementAndGet);
             Function<ResponseEvent, CompletableFuture<List<ResponseEvent>>> terminal =
                     prepared.request().isStored() ? event -> persist(prepared, event, owner) : null;

@@ -19,7 +19,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -70,7 +69,6 @@ public final class ResponsesSocket extends Endpoint {
     /** Client messages that may wait behind a turn in flight. */
     static final int MAX_QUEUED = 8;
 
-    private static final List<String> HTTP_ONLY = List.of("stream", "stream_options", "background");
     private static final String CREATE = "response.create";
 
     private final WebSocketTransport transport;
@@ -309,15 +307,27 @@ public final class ResponsesSocket extends Endpoint {
                             + (type.isTextual() ? "'" + HttpErrors.clip(type.asText()) + "'" : type.toString())
                             + ": this server accepts response.create messages.");
         }
-        for (String field : HTTP_ONLY) {
-            if (message.has(field)) {
-                throw OrsException.invalidRequest(
-                        field,
-                        "unsupported_parameter",
-                        field + " is an HTTP-only field and must not be sent in a WebSocket response.create"
-                                + " (every turn on a socket streams its events).");
-            }
+        // The spec says clients must not send the HTTP-only fields; Codex CLI (0.171) sends "stream": true on every
+        // create anyway. Values that ask for what a socket does regardless are accepted, the others refused.
+        JsonNode stream = message.get("stream");
+        if (stream != null && !stream.isNull() && !(stream.isBoolean() && stream.asBoolean())) {
+            throw httpOnly("stream", "every turn on a socket streams its events, so only true (or nothing) fits");
         }
+        JsonNode background = message.get("background");
+        if (background != null && !background.isNull() && !(background.isBoolean() && !background.asBoolean())) {
+            throw httpOnly("background", "background mode is not supported; only false (or nothing) fits");
+        }
+        JsonNode streamOptions = message.get("stream_options");
+        if (streamOptions != null && !streamOptions.isNull() && !streamOptions.isObject()) {
+            throw httpOnly("stream_options", "it is ignored on a socket, but must be an object when sent");
+        }
+    }
+
+    private static OrsException httpOnly(String field, String why) {
+        return OrsException.invalidRequest(
+                field,
+                "unsupported_parameter",
+                field + " is an HTTP-only field, not for a WebSocket response.create: " + why + ".");
     }
 
     /** Answers a message with one error message. */
