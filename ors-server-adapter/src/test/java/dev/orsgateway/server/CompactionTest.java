@@ -191,6 +191,40 @@ class CompactionTest {
         }
     }
 
+    /** The official compliance suite's {@code compact-response} and {@code compact-missing-model} cases, as sent. */
+    @ParameterizedTest
+    @EnumSource(ServletContainer.class)
+    void theOfficialCompactCasesPass(ServletContainer container) throws Exception {
+        try (Fixture f = Fixture.start(container)) {
+            f.upstream.enqueueText("The user asked for help; the assistant offered it.");
+
+            Fixture.Reply response = f.send(f.post("/responses/compact", """
+                            {"model": "gpt-4o-mini", "prompt_cache_key": "compliance-compact",
+                             "input": [{"type": "message", "role": "user", "content": "Hello, can you help me?"},
+                                       {"type": "message", "role": "assistant",
+                                        "content": "Of course! What do you need?"}]}""")
+                    .header("Authorization", "Bearer test-key")
+                    .build());
+
+            assertThat(response.status()).as(response.toString()).isEqualTo(200);
+            assertThat(response.contentType()).contains("application/json");
+            SpecSchemas.assertValid("CompactResource", response.json());
+            assertThat(response.json().path("object").asText()).isEqualTo("response.compaction");
+            assertThat(response.json().path("output").findValuesAsText("type")).contains("compaction");
+            assertThat(OrsJson.tree(f.upstream.lastRequest())
+                            .path("prompt_cache_key")
+                            .asText())
+                    .isEqualTo("compliance-compact");
+
+            Fixture.Reply missingModel = f.send(f.post("/responses/compact", """
+                            {"input": [{"type": "message", "role": "user", "content": "Hello"}]}""")
+                    .header("Authorization", "Bearer test-key")
+                    .build());
+            assertThat(missingModel.status()).isIn(400, 422);
+            assertThat(f.upstream.requestCount()).isEqualTo(1);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(ServletContainer.class)
     void anUpstreamFailureKeepsItsStatus(ServletContainer container) throws Exception {
