@@ -74,12 +74,23 @@ public record ChatChunk(
     }
 
     /**
-     * The usage wherever this provider put it: the standard {@code usage}, else Groq's {@code x_groq.usage}.
+     * The usage wherever this provider put it: the standard {@code usage}, else Groq's {@code x_groq.usage}, else a
+     * choice's {@code usage} (Moonshot's).
      *
      * @return the usage, or empty when the chunk carries none
      */
     public Optional<ChatUsage> findUsage() {
-        return ChatUsage.find(usage, extra);
+        Optional<ChatUsage> found = ChatUsage.find(usage, extra);
+        if (found.isPresent()) {
+            return found;
+        }
+        for (ChunkChoice choice : choices) {
+            Optional<ChatUsage> inChoice = ChatUsage.inChoice(choice.extra());
+            if (inChoice.isPresent()) {
+                return inChoice;
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.orsgateway.core.internal.Extras;
 import java.util.Map;
 
@@ -12,12 +13,16 @@ import java.util.Map;
  * {@code function_call}, or a fragment of either in a streaming delta (where both fields may be absent).
  *
  * @param name the function name; {@code null} when absent (later delta fragments omit it)
- * @param arguments the arguments as a JSON text (a fragment of it in a delta); {@code null} when absent
+ * @param arguments the arguments as a JSON text (a fragment of it in a delta); {@code null} when absent. Some
+ *     Ollama-compatible servers send a JSON object instead of its text: it is read as that object's JSON text
  * @param extra unknown fields, kept for forwarding
  */
 public record ChatFunctionCall(
         @JsonProperty("name") String name,
-        @JsonProperty("arguments") String arguments,
+
+        @JsonProperty("arguments") @JsonDeserialize(using = JsonTextDeserializer.class)
+        String arguments,
+
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
 
     /**

@@ -172,7 +172,15 @@ public record ChatUsage(
             return Optional.of(usage);
         }
         JsonNode groq = extra.get("x_groq");
-        JsonNode nested = groq == null ? null : groq.get("usage");
+        return read(groq == null ? null : groq.get("usage"));
+    }
+
+    /** The usage in a choice's unknown fields, where Moonshot puts it in its last chunk. */
+    static Optional<ChatUsage> inChoice(Map<String, JsonNode> choiceExtra) {
+        return read(choiceExtra.get("usage"));
+    }
+
+    private static Optional<ChatUsage> read(JsonNode nested) {
         if (nested == null || !nested.isObject()) {
             return Optional.empty();
         }

@@ -3,6 +3,7 @@ package dev.orsgateway.core.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orsgateway.core.json.OrsJson;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -111,6 +112,41 @@ class ChatProviderQuirksTest {
         assertThat(call.function().arguments()).isEqualTo("{\"city\":\"Toronto\",\"unit\":\"celsius\"}");
         assertThat(chunk.choices().get(0).logprobs()).isNull();
         assertThat(OrsJson.tree(call).has("index")).isFalse();
+    }
+
+    @Test
+    void ollamaArgumentsSentAsAnObjectAreReadAsItsJsonText() throws Exception {
+        ChatChunk chunk = chunk("normalized/ollama-object-arguments.json");
+        ChatToolCallDelta call = chunk.choices().get(0).delta().toolCalls().get(0);
+        assertThat(call.function().arguments()).isEqualTo("{\"city\":\"Toronto\",\"unit\":\"celsius\"}");
+        // The stream's reader takes the same path: the chunk equals the mapper's.
+        byte[] json =
+                ChatFixtures.text("normalized/ollama-object-arguments.json").getBytes(StandardCharsets.UTF_8);
+        assertThat(new ChatChunkReader().read(json, 0, json.length)).isEqualTo(chunk);
+    }
+
+    @Test
+    void argumentsAsAnObjectInAWholeCompletionAreReadAsItsJsonTextToo() throws Exception {
+        ChatCompletion completion = OrsJson.read(
+                "{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{"
+                        + "\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{"
+                        + "\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\","
+                        + "\"arguments\":{\"a\":[1,2]}}}]},\"finish_reason\":\"tool_calls\"}]}",
+                ChatCompletion.class);
+        assertThat(OrsJson.tree(completion)
+                        .at("/choices/0/message/tool_calls/0/function/arguments")
+                        .asText())
+                .isEqualTo("{\"a\":[1,2]}");
+    }
+
+    @Test
+    void moonshotUsageInsideTheChoiceIsFound() throws Exception {
+        ChatChunk chunk = chunk("chunks/moonshot-usage-in-choice.json");
+        assertThat(chunk.usage()).isNull();
+        ChatUsage usage = chunk.findUsage().orElseThrow();
+        assertThat(usage.promptTokens()).isEqualTo(19);
+        assertThat(usage.completionTokens()).isEqualTo(13);
+        assertThat(usage.totalTokens()).isEqualTo(32);
     }
 
     @Test
