@@ -84,8 +84,11 @@ public record ChatChunk(
         if (found.isPresent()) {
             return found;
         }
+        if (choices == null) {
+            return Optional.empty();
+        }
         for (ChunkChoice choice : choices) {
-            Optional<ChatUsage> inChoice = ChatUsage.inChoice(choice.extra());
+            Optional<ChatUsage> inChoice = choice == null ? Optional.empty() : ChatUsage.inChoice(choice.extra());
             if (inChoice.isPresent()) {
                 return inChoice;
             }
