@@ -80,6 +80,23 @@ final class Fixture implements AutoCloseable {
         return new Fixture(container, config.apply(OrsServletConfig.builder()).build(), maxThreads);
     }
 
+    /** Polls until the upstream has delivered nothing new for half a second; bounded by the fixture's timeout. */
+    static long awaitQuiescence(ScriptedUpstream.Script script) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        long last = -1;
+        int stable = 0;
+        while (System.nanoTime() < deadline) {
+            long now = script.delivered();
+            stable = now == last ? stable + 1 : 0;
+            last = now;
+            if (stable == 5 || now == script.chunkCount()) {
+                return now;
+            }
+            Thread.sleep(100); // a quiescence check, not ordering: nothing else tells "it stopped"
+        }
+        throw new AssertionError("the upstream never paused; delivered " + last);
+    }
+
     URI uri(String path) {
         return URI.create(base + path);
     }

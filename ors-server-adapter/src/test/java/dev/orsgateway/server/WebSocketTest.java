@@ -413,7 +413,7 @@ class WebSocketTest {
                 ws.sendText(create("\"input\":\"hi\""));
 
                 assertThat(script.awaitSubscribed(Fixture.TIMEOUT)).isTrue();
-                long stalledAt = awaitQuiescence(script);
+                long stalledAt = Fixture.awaitQuiescence(script);
                 assertThat(stalledAt)
                         .as("the upstream is paused while the client does not read")
                         .isGreaterThan(0)
@@ -578,22 +578,5 @@ class WebSocketTest {
             object.remove(List.of("id", "item_id", "created_at", "completed_at"));
         }
         node.forEach(WebSocketTest::strip);
-    }
-
-    /** Polls until the upstream has delivered nothing new for half a second; bounded by the fixture's timeout. */
-    private static long awaitQuiescence(ScriptedUpstream.Script script) throws InterruptedException {
-        long deadline = System.nanoTime() + Fixture.TIMEOUT.toNanos();
-        long last = -1;
-        int stable = 0;
-        while (System.nanoTime() < deadline) {
-            long now = script.delivered();
-            stable = now == last ? stable + 1 : 0;
-            last = now;
-            if (stable == 5 || now == script.chunkCount()) {
-                return now;
-            }
-            Thread.sleep(100); // a quiescence check, not ordering: nothing else tells "it stopped"
-        }
-        throw new AssertionError("the upstream never paused; delivered " + last);
     }
 }

@@ -33,12 +33,7 @@ final class Prewarm implements Flow.Publisher<ChatChunk> {
 
     /** The events of a prepared-only turn whose response begins as {@code initial}. */
     static ResponseTranscoder.Session session(Response initial, Clock clock) {
-        Response begun = initial.toBuilder()
-                .status(ResponseStatus.IN_PROGRESS)
-                .output(List.of())
-                .usage(null)
-                .completedAt(null)
-                .build();
+        Response begun = ResponseReplay.begun(initial);
         return new ResponseTranscoder.Session() {
             private boolean started;
             private boolean finished;

@@ -39,14 +39,7 @@ public final class ResponseReplay {
     }
 
     private void replay(Response stored) {
-        Response initial = stored.toBuilder()
-                .status(ResponseStatus.IN_PROGRESS)
-                .output(List.of())
-                .usage(null)
-                .completedAt(null)
-                .error(null)
-                .incompleteDetails(null)
-                .build();
+        Response initial = begun(stored);
         events.add(new ResponseEvent.Created(next(), initial));
         events.add(new ResponseEvent.InProgress(next(), initial));
         List<Item> output = stored.output() == null ? List.of() : stored.output();
@@ -61,6 +54,18 @@ public final class ResponseReplay {
                 // Not finished when stored: the stream ends without a terminal event, as a live one cut short would.
             }
         }
+    }
+
+    /** {@code response} as {@code response.created} shows it: in progress, with no output, usage or outcome yet. */
+    static Response begun(Response response) {
+        return response.toBuilder()
+                .status(ResponseStatus.IN_PROGRESS)
+                .output(List.of())
+                .usage(null)
+                .completedAt(null)
+                .error(null)
+                .incompleteDetails(null)
+                .build();
     }
 
     private void item(int index, Item item) {
