@@ -14,6 +14,7 @@ module dev.orsgateway.core {
     exports dev.orsgateway.core.chat;
     exports dev.orsgateway.core.json;
     exports dev.orsgateway.core.model;
+    exports dev.orsgateway.core.routing;
     exports dev.orsgateway.core.spi;
     exports dev.orsgateway.core.upstream;
 

@@ -1,6 +1,7 @@
 package dev.orsgateway.examples;
 
 import dev.orsgateway.core.OrsGateway;
+import dev.orsgateway.core.routing.Router;
 import dev.orsgateway.core.spi.ChatCompletionsUpstream;
 import dev.orsgateway.core.spi.ResponseStore;
 import dev.orsgateway.examples.scripted.ScriptedChatServer;
@@ -14,7 +15,9 @@ import dev.orsgateway.upstream.jdk.JdkHttpChatCompletionsUpstream;
 import dev.orsgateway.upstream.okhttp.OkHttpChatCompletionsUpstream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -42,20 +45,33 @@ public final class StandaloneServer implements AutoCloseable {
 
     private final Settings settings;
     private final ScriptedChatServer demo;
-    private final ChatCompletionsUpstream upstream;
+    private final List<ChatCompletionsUpstream> upstreams = new ArrayList<>();
+    private final OrsGateway gateway;
     private final ResponseStore store;
     private final Server jetty;
     private final ServerConnector connector;
 
     private StandaloneServer(Settings settings) throws Exception {
         this.settings = settings;
-        this.demo = settings.isDemo() ? ScriptedChatServer.start() : null;
-        String upstreamUrl = demo != null ? demo.baseUrl().toString() : settings.upstreamUrl();
-        this.upstream = upstream(settings, upstreamUrl);
+        RoutingConfig routing = settings.routing();
+        boolean demoWanted = routing == null
+                ? settings.isDemo()
+                : routing.upstreams().stream().anyMatch(RoutingConfig.UpstreamSpec::isDemo);
+        this.demo = demoWanted ? ScriptedChatServer.start() : null;
+        Router router;
+        try {
+            router = router(settings, routing);
+        } catch (RuntimeException e) {
+            close(upstreams);
+            if (demo != null) {
+                demo.close();
+            }
+            throw e;
+        }
         this.store = SqliteResponseStore.builder().jdbcUrl(settings.jdbcUrl()).build();
-        OrsGateway gateway = OrsGateway.builder()
+        this.gateway = OrsGateway.builder()
                 .transcoder(ChatTranscoder.create(TranscoderOptions.DEFAULT.withHostedTools(settings.hostedTools())))
-                .upstream(upstream)
+                .router(router)
                 .store(store)
                 .defaultModel(settings.defaultModel())
                 .maxConcurrentResponses(settings.maxConcurrentResponses())
@@ -85,14 +101,22 @@ public final class StandaloneServer implements AutoCloseable {
         if (System.getProperty("jdk.httpclient.bufsize") == null) {
             System.setProperty("jdk.httpclient.bufsize", "4096");
         }
-        Settings settings = Settings.fromEnvironment(System.getenv());
+        Settings settings;
+        try {
+            settings = Settings.fromEnvironment(System.getenv());
+        } catch (IllegalArgumentException e) {
+            // A configuration mistake: the message names the variable or the file's key; a stack trace would bury it.
+            log.error("ORS Gateway cannot start: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
         StandaloneServer server = start(settings);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ors-shutdown"));
         log.info(
                 "ORS Gateway listening on http://localhost:{}/v1/responses{}, upstream {}, store {}{}",
                 server.port(),
                 settings.webSocket().enabled() ? " (and ws://)" : "",
-                server.upstream.describe(),
+                server.gateway.upstreamDescription(),
                 settings.jdbcUrl(),
                 settings.apiKeys().isEmpty()
                         ? " (no authentication)"
@@ -113,13 +137,7 @@ public final class StandaloneServer implements AutoCloseable {
         } catch (Exception e) {
             log.warn("stopping Jetty failed", e);
         }
-        if (upstream instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                log.warn("closing the upstream failed", e);
-            }
-        }
+        close(upstreams);
         if (store instanceof AutoCloseable closeable) {
             try {
                 closeable.close();
@@ -133,26 +151,107 @@ public final class StandaloneServer implements AutoCloseable {
         log.info("ORS Gateway stopped");
     }
 
+    private static void close(List<ChatCompletionsUpstream> upstreams) {
+        for (ChatCompletionsUpstream upstream : upstreams) {
+            if (upstream instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    log.warn("closing the upstream {} failed", upstream.describe(), e);
+                }
+            }
+        }
+    }
+
     /**
-     * The upstream transport. The JDK's client by default: non-blocking, no thread per stream, and the least CPU per
-     * token in the load harness (see ors-upstream-jdk's README). OkHttp holds one thread per open stream on Java 17.
+     * The router: one upstream from {@code UPSTREAM_URL}, or the upstreams and routes of the {@code ORS_CONFIG} file.
+     * The upstreams it builds are added to {@link #upstreams}, for {@link #close()}.
      */
-    private static ChatCompletionsUpstream upstream(Settings settings, String url) {
-        if (settings.transport().equals("okhttp")) {
-            return OkHttpChatCompletionsUpstream.builder()
+    private Router router(Settings settings, RoutingConfig routing) {
+        if (routing == null) {
+            String url = demo != null ? demo.baseUrl().toString() : settings.upstreamUrl();
+            ChatCompletionsUpstream upstream = upstream(
+                    settings,
+                    settings.transport(),
+                    url,
+                    settings.upstreamApiKey(),
+                    Map.of(),
+                    settings.connectTimeout(),
+                    null,
+                    null);
+            upstreams.add(upstream);
+            return Router.single(upstream);
+        }
+        for (String key : routing.literalSecrets()) {
+            log.warn("{} is written in the routing file itself; prefer ${ENV_VAR} so the key stays out of it", key);
+        }
+        Router.Builder router = Router.builder().retry(routing.retry());
+        for (RoutingConfig.UpstreamSpec spec : routing.upstreams()) {
+            Map<String, String> headers = new LinkedHashMap<>(spec.headers());
+            String bearer = spec.apiKey();
+            if (spec.auth().equals("azure")) {
+                headers.put("api-key", spec.apiKey());
+                bearer = null;
+            }
+            ChatCompletionsUpstream upstream = upstream(
+                    settings,
+                    spec.transport() != null ? spec.transport() : settings.transport(),
+                    spec.isDemo() ? demo.baseUrl().toString() : spec.url(),
+                    bearer,
+                    headers,
+                    spec.connectTimeout() != null ? spec.connectTimeout() : settings.connectTimeout(),
+                    spec.readTimeout(),
+                    spec.callTimeout());
+            upstreams.add(upstream);
+            router.upstream(spec.name(), upstream);
+        }
+        routing.routes().forEach(router::route);
+        return router.build();
+    }
+
+    /**
+     * An upstream over {@code transport}. The JDK's client by default: non-blocking, no thread per stream, and the
+     * least CPU per token in the load harness (see ors-upstream-jdk's README). OkHttp holds one thread per open stream
+     * on Java 17. Null timeouts keep the transport's defaults.
+     */
+    private static ChatCompletionsUpstream upstream(
+            Settings settings,
+            String transport,
+            String url,
+            String apiKey,
+            Map<String, String> headers,
+            Duration connectTimeout,
+            Duration readTimeout,
+            Duration callTimeout) {
+        if (transport.equals("okhttp")) {
+            OkHttpChatCompletionsUpstream.Builder okhttp = OkHttpChatCompletionsUpstream.builder()
                     .baseUrl(url)
-                    .apiKey(settings.upstreamApiKey())
-                    .connectTimeout(settings.connectTimeout())
+                    .apiKey(apiKey)
+                    .headers(headers)
+                    .connectTimeout(connectTimeout)
                     .maxRequests(settings.maxConcurrentResponses())
-                    .maxRequestsPerHost(settings.maxConcurrentResponses())
-                    .build();
+                    .maxRequestsPerHost(settings.maxConcurrentResponses());
+            if (readTimeout != null) {
+                okhttp.readTimeout(readTimeout);
+            }
+            if (callTimeout != null) {
+                okhttp.callTimeout(callTimeout);
+            }
+            return okhttp.build();
         }
         JdkHttpChatCompletionsUpstream.Builder jdk = JdkHttpChatCompletionsUpstream.builder()
                 .baseUrl(url)
-                .apiKey(settings.upstreamApiKey())
-                .connectTimeout(settings.connectTimeout())
+                .apiKey(apiKey)
+                .headers(headers)
+                .connectTimeout(connectTimeout)
                 .maxConcurrentStreams(settings.maxConcurrentResponses());
-        if (settings.transport().equals("jdk-inline")) {
+        if (readTimeout != null) {
+            jdk.readTimeout(readTimeout);
+        }
+        if (callTimeout != null) {
+            jdk.callTimeout(callTimeout);
+        }
+        if (transport.equals("jdk-inline")) {
             // Parsing and transcoding on the clients' selector threads, one per core: the fewest thread hand-offs
             // per token.
             jdk.executor(Runnable::run).selectorThreads(Runtime.getRuntime().availableProcessors());
@@ -237,6 +336,9 @@ public final class StandaloneServer implements AutoCloseable {
      * @param compactionKeyFile {@code ORS_COMPACTION_KEY_FILE}: where the key is kept when {@code compactionKey} is not
      *     given, made on first start (owner-only permissions); default the database file's path plus
      *     {@code .compaction-key}, or none for an in-memory database (then a key for this run only)
+     * @param routing {@code ORS_CONFIG}: the path of a routing file (YAML or JSON: several upstreams, routes by model,
+     *     fallbacks and retries; see {@link RoutingConfig}), read at start; null (the default) for the one upstream of
+     *     {@code UPSTREAM_URL}, which must then not be set
      * @param webSocket WebSocket mode on {@code /v1/responses}: {@code ORS_WEBSOCKET} ({@code on}, the default, or
      *     {@code off}), {@code ORS_WEBSOCKET_MAX_CONNECTION_SECONDS} (3600), {@code ORS_WEBSOCKET_IDLE_TIMEOUT_SECONDS}
      *     (600) and {@code ORS_WEBSOCKET_ALLOWED_ORIGINS} (origins of browser pages that may connect without an API
@@ -258,7 +360,8 @@ public final class StandaloneServer implements AutoCloseable {
             TranscoderOptions.HostedTools hostedTools,
             String compactionKey,
             Path compactionKeyFile,
-            OrsWebSocketConfig webSocket) {
+            OrsWebSocketConfig webSocket,
+            RoutingConfig routing) {
 
         /** The transports {@code UPSTREAM_TRANSPORT} may name. */
         public static final List<String> TRANSPORTS = List.of("jdk", "jdk-inline", "okhttp");
@@ -298,7 +401,8 @@ public final class StandaloneServer implements AutoCloseable {
                     TranscoderOptions.HostedTools.DROP,
                     null,
                     null,
-                    OrsWebSocketConfig.defaults());
+                    OrsWebSocketConfig.defaults(),
+                    null);
         }
 
         /** Settings with WebSocket mode on, with its default limits. */
@@ -334,7 +438,46 @@ public final class StandaloneServer implements AutoCloseable {
                     hostedTools,
                     compactionKey,
                     compactionKeyFile,
-                    OrsWebSocketConfig.defaults());
+                    OrsWebSocketConfig.defaults(),
+                    null);
+        }
+
+        /** Settings with one upstream (no routing file). */
+        public Settings(
+                String upstreamUrl,
+                String upstreamApiKey,
+                String jdbcUrl,
+                String host,
+                int port,
+                List<String> apiKeys,
+                String defaultModel,
+                Duration connectTimeout,
+                int maxConcurrentResponses,
+                int maxConnections,
+                int containerThreads,
+                String transport,
+                TranscoderOptions.HostedTools hostedTools,
+                String compactionKey,
+                Path compactionKeyFile,
+                OrsWebSocketConfig webSocket) {
+            this(
+                    upstreamUrl,
+                    upstreamApiKey,
+                    jdbcUrl,
+                    host,
+                    port,
+                    apiKeys,
+                    defaultModel,
+                    connectTimeout,
+                    maxConcurrentResponses,
+                    maxConnections,
+                    containerThreads,
+                    transport,
+                    hostedTools,
+                    compactionKey,
+                    compactionKeyFile,
+                    webSocket,
+                    null);
         }
 
         /** The default upstream: a local Ollama. */
@@ -365,6 +508,15 @@ public final class StandaloneServer implements AutoCloseable {
                             .map(String::trim)
                             .filter(key -> !key.isEmpty())
                             .toList();
+            String configFile = blankToNull(env.get("ORS_CONFIG"));
+            RoutingConfig routing = null;
+            if (configFile != null) {
+                if (blankToNull(env.get("UPSTREAM_URL")) != null) {
+                    throw new IllegalArgumentException("ORS_CONFIG and UPSTREAM_URL are both set: the routing file"
+                            + " names the upstreams, so unset UPSTREAM_URL (or ORS_CONFIG)");
+                }
+                routing = RoutingConfig.read(Path.of(configFile.trim()), env);
+            }
             return new Settings(
                     Objects.requireNonNullElse(blankToNull(env.get("UPSTREAM_URL")), DEFAULT_UPSTREAM),
                     blankToNull(env.get("OPENAI_API_KEY")),
@@ -383,7 +535,8 @@ public final class StandaloneServer implements AutoCloseable {
                     blankToNull(env.get("ORS_COMPACTION_KEY_FILE")) == null
                             ? null
                             : Path.of(env.get("ORS_COMPACTION_KEY_FILE").trim()),
-                    webSocket(env));
+                    webSocket(env),
+                    routing);
         }
 
         private static OrsWebSocketConfig webSocket(Map<String, String> env) {

@@ -58,7 +58,7 @@ public final class InMemoryResponseStore implements ResponseStore {
         Response response = read(entry.responseJson, Response.class).toBuilder()
                 .output(items(entry.outputJson))
                 .build();
-        return Optional.of(new StoredResponse(response, items(entry.inputJson), entry.owner));
+        return Optional.of(new StoredResponse(response, items(entry.inputJson), entry.owner, entry.upstream));
     }
 
     @Override
@@ -185,6 +185,7 @@ public final class InMemoryResponseStore implements ResponseStore {
             String id,
             String previousId,
             String owner,
+            String upstream,
             String status,
             String responseJson,
             List<String> inputIds,
@@ -218,6 +219,7 @@ public final class InMemoryResponseStore implements ResponseStore {
                     response.id(),
                     response.previousResponseId(),
                     stored.owner(),
+                    stored.upstream(),
                     response.status(),
                     responseJson,
                     List.copyOf(inputIds),

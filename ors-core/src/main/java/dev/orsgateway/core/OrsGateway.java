@@ -1,15 +1,18 @@
 package dev.orsgateway.core;
 
 import dev.orsgateway.core.chat.ChatCompletionRequest;
+import dev.orsgateway.core.chat.ModelInfo;
 import dev.orsgateway.core.internal.CompactionCipher;
 import dev.orsgateway.core.internal.Compactor;
 import dev.orsgateway.core.internal.Gateway;
+import dev.orsgateway.core.internal.ModelList;
 import dev.orsgateway.core.internal.ResponseReplay;
 import dev.orsgateway.core.model.CompactRequest;
 import dev.orsgateway.core.model.CompactResponse;
 import dev.orsgateway.core.model.CreateResponseRequest;
 import dev.orsgateway.core.model.Response;
 import dev.orsgateway.core.model.ResponseEvent;
+import dev.orsgateway.core.routing.Router;
 import dev.orsgateway.core.spi.ChatCompletionsUpstream;
 import dev.orsgateway.core.spi.ItemPage;
 import dev.orsgateway.core.spi.PageRequest;
@@ -54,7 +57,7 @@ public final class OrsGateway {
         this.gateway = gateway;
     }
 
-    /** A builder; {@link Builder#upstream} and {@link Builder#transcoder} are required. */
+    /** A builder; {@link Builder#upstream} (or {@link Builder#router}) and {@link Builder#transcoder} are required. */
     public static Builder builder() {
         return new Builder();
     }
@@ -169,14 +172,28 @@ public final class OrsGateway {
         return gateway.inProgress();
     }
 
-    /** The upstream's description, for logs. */
+    /**
+     * The models this gateway serves, for {@code GET /models}: every route's exact model name, and for a route with a
+     * pattern ({@code *} for all) the models its first upstream lists that the route sends there. An upstream that
+     * fails to list its models (or takes over 10 s) is left out, with a warning; the future itself does not fail.
+     */
+    public CompletableFuture<List<ModelInfo>> models() {
+        return ModelList.of(gateway.router(), Duration.ofSeconds(10));
+    }
+
+    /** The upstreams' description, for logs. */
     public String upstreamDescription() {
-        return gateway.upstream().describe();
+        return gateway.router().describe();
+    }
+
+    /** The router in front of the upstreams (one route to the one upstream when built with {@link Builder#upstream}). */
+    public Router router() {
+        return gateway.router();
     }
 
     /** Builds an {@link OrsGateway}. */
     public static final class Builder {
-        private ChatCompletionsUpstream upstream;
+        private Router router;
         private ResponseStore store;
         private ResponseTranscoder transcoder;
         private IdGenerator ids = IdGenerator.random();
@@ -190,9 +207,21 @@ public final class OrsGateway {
 
         private Builder() {}
 
-        /** The Chat Completions provider (required). */
+        /**
+         * The one Chat Completions provider, serving every model, each request tried once: {@code
+         * router(Router.single(upstream))}. This or {@link #router} is required.
+         */
         public Builder upstream(ChatCompletionsUpstream upstream) {
-            this.upstream = Objects.requireNonNull(upstream, "upstream");
+            this.router = Router.single(Objects.requireNonNull(upstream, "upstream"));
+            return this;
+        }
+
+        /**
+         * Several providers: each request goes to the route its model matches, with fallbacks and retries. This or
+         * {@link #upstream} is required; the last one set wins.
+         */
+        public Builder router(Router router) {
+            this.router = Objects.requireNonNull(router, "router");
             return this;
         }
 
@@ -283,8 +312,9 @@ public final class OrsGateway {
 
         /** Builds the gateway. */
         public OrsGateway build() {
-            if (upstream == null) {
-                throw new IllegalStateException("an upstream is required: OrsGateway.builder().upstream(...)");
+            if (router == null) {
+                throw new IllegalStateException(
+                        "an upstream is required: OrsGateway.builder().upstream(...) or .router(...)");
             }
             if (transcoder == null) {
                 throw new IllegalStateException(
@@ -292,7 +322,7 @@ public final class OrsGateway {
             }
             ResponseStore effectiveStore = store != null ? store : new InMemoryResponseStore();
             return new OrsGateway(new Gateway(
-                    upstream,
+                    router,
                     effectiveStore,
                     transcoder,
                     ids,

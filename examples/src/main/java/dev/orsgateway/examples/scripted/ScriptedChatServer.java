@@ -46,7 +46,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link Script}, or, when none is queued, by the built-in demo model. {@code "stream": true} gets
  * {@code text/event-stream} chunks, one flush per event, ending with {@code data: [DONE]}; otherwise an
  * {@code application/json} {@code chat.completion}. A body that is not a Chat Completions request gets a 400, an
- * unknown path a 404, another method a 405 (all in the OpenAI error shape; no script is used up).
+ * unknown path a 404, another method a 405 (all in the OpenAI error shape; no script is used up). {@code GET /v1/models}
+ * lists {@link #setModels the models} in OpenAI's shape.
  *
  * <p>The demo model is deterministic:
  *
@@ -85,6 +86,7 @@ public final class ScriptedChatServer implements AutoCloseable {
     public static final Duration DEFAULT_TAKE_TIMEOUT = Duration.ofSeconds(10);
 
     private static final String CHAT_PATH = "/chat/completions";
+    private volatile List<String> models = List.of(ScriptRenderer.DEFAULT_MODEL);
     private static final String V1_CHAT_PATH = "/v1/chat/completions";
     private static final long STALL_CHECK_MILLIS = 200;
 
@@ -195,6 +197,15 @@ public final class ScriptedChatServer implements AutoCloseable {
      */
     public int port() {
         return relay.port();
+    }
+
+    /**
+     * The models {@code GET /v1/models} lists (by default the one the scripts answer as, {@code scripted}).
+     *
+     * @param models the model names
+     */
+    public void setModels(List<String> models) {
+        this.models = List.copyOf(models);
     }
 
     /**
@@ -427,6 +438,20 @@ public final class ScriptedChatServer implements AutoCloseable {
         String path = exchange.getRequestURI().getPath();
         if (path.endsWith("/") && path.length() > 1) {
             path = path.substring(0, path.length() - 1);
+        }
+        if ((path.equals("/v1/models") || path.equals("/models"))
+                && recorded.method().equals("GET")) {
+            List<Map<String, Object>> data = new ArrayList<>();
+            for (String model : models) {
+                data.add(Map.of("id", model, "object", "model", "created", 0, "owned_by", "scripted"));
+            }
+            byte[] body = OrsJson.writeBytes(Map.of("object", "list", "data", data));
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+            return RecordedRequest.Outcome.COMPLETED;
         }
         if (!path.equals(V1_CHAT_PATH) && !path.equals(CHAT_PATH)) {
             return sendError(exchange, 404, "Unknown path " + path + "; use POST " + V1_CHAT_PATH, "not_found");

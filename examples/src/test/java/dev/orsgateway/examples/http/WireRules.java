@@ -130,6 +130,19 @@ final class WireRules {
             if (body != null) {
                 problems.addAll(SpecSchemas.errors("CompactResource", body));
             }
+        } else if (exchange.method.equals("GET") && path.equals("/v1/models")) {
+            // OpenAI's model list: {"object":"list","data":[{"id","object":"model","created","owned_by"}]}.
+            JsonNode body = json(exchange, contentType, problems);
+            if (body != null) {
+                expect(problems, body.path("object").asText().equals("list"), "models object: " + body);
+                expect(problems, body.path("data").isArray(), "models without data: " + body);
+                body.path("data").forEach(model -> checkModel(problems, model));
+            }
+        } else if (exchange.method.equals("GET") && path.startsWith("/v1/models/")) {
+            JsonNode body = json(exchange, contentType, problems);
+            if (body != null) {
+                checkModel(problems, body);
+            }
         } else if (exchange.method.equals("GET") && path.equals("/v1/health")) {
             JsonNode body = json(exchange, contentType, problems);
             expect(problems, body != null && body.path("status").asText().equals("ok"), "health: " + body);
@@ -137,6 +150,13 @@ final class WireRules {
             problems.add("no rule for this exchange");
         }
         return problems;
+    }
+
+    private static void checkModel(List<String> problems, JsonNode model) {
+        expect(problems, model.path("id").isTextual(), "model without an id: " + model);
+        expect(problems, model.path("object").asText().equals("model"), "model object: " + model);
+        expect(problems, model.path("created").isIntegralNumber(), "model without created: " + model);
+        expect(problems, model.path("owned_by").isTextual(), "model without owned_by: " + model);
     }
 
     /**

@@ -19,7 +19,9 @@ import dev.orsgateway.core.model.ResponseError;
 import dev.orsgateway.core.model.ResponseEvent;
 import dev.orsgateway.core.model.ResponseStatus;
 import dev.orsgateway.core.model.Usage;
-import dev.orsgateway.core.spi.ChatCompletionsUpstream;
+import dev.orsgateway.core.routing.Route;
+import dev.orsgateway.core.routing.Router;
+import dev.orsgateway.core.routing.Target;
 import dev.orsgateway.core.spi.ItemPage;
 import dev.orsgateway.core.spi.PageRequest;
 import dev.orsgateway.core.spi.ResponseStore;
@@ -46,7 +48,7 @@ import org.slf4j.LoggerFactory;
 public final class Gateway {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
-    private final ChatCompletionsUpstream upstream;
+    private final Router router;
     private final ResponseStore store;
     private final ResponseTranscoder transcoder;
     private final IdGenerator ids;
@@ -59,7 +61,7 @@ public final class Gateway {
 
     /** A gateway over the given parts, with at most {@code maxConcurrentResponses} responses in progress. */
     public Gateway(
-            ChatCompletionsUpstream upstream,
+            Router router,
             ResponseStore store,
             ResponseTranscoder transcoder,
             IdGenerator ids,
@@ -68,7 +70,7 @@ public final class Gateway {
             int maxConcurrentResponses,
             Duration retryAfter,
             Compactor compactor) {
-        this.upstream = upstream;
+        this.router = router;
         this.store = store;
         this.transcoder = transcoder;
         this.ids = ids;
@@ -84,9 +86,9 @@ public final class Gateway {
         return inProgress.get();
     }
 
-    /** The upstream. */
-    public ChatCompletionsUpstream upstream() {
-        return upstream;
+    /** The router in front of the upstreams. */
+    public Router router() {
+        return router;
     }
 
     /**
@@ -95,15 +97,17 @@ public final class Gateway {
      * @param request the request, with the default model filled in
      * @param history the replayed chain of its {@code previous_response_id}, oldest first (empty without one)
      * @param inputItems its input items with ids assigned, as they will be stored
-     * @param chatRequest what the upstream receives
+     * @param chatRequest what the upstream receives (before a route's rename)
      * @param initial the response as {@code response.created} shows it
+     * @param call the way to the upstream: the route the model matched and the attempts made on it
      */
     public record Prepared(
             CreateResponseRequest request,
             List<Item> history,
             List<Item> inputItems,
             ChatCompletionRequest chatRequest,
-            Response initial) {}
+            Response initial,
+            RoutedCall call) {}
 
     /** Validates {@code request}, replays its chain and translates it; throws {@link OrsException} when invalid. */
     public Prepared prepare(CreateResponseRequest request, String owner) {
@@ -135,12 +139,19 @@ public final class Gateway {
                         ? resolved
                         : resolved.toBuilder().input(modelInput).build(),
                 compactor.expand(history, i -> "previous_response_id"));
+        Route route = route(chatRequest.model());
         Response initial = Response.builder()
                 .echo(resolved)
                 .id(ids.newId("resp"))
                 .createdAt(clock.instant().getEpochSecond())
                 .build();
-        return new Prepared(resolved, history, inputItems, chatRequest, initial);
+        return new Prepared(
+                resolved,
+                history,
+                inputItems,
+                chatRequest,
+                initial,
+                new RoutedCall(router, route, chatRequest, initial.id()));
     }
 
     /** Streams a response; see {@link dev.orsgateway.core.OrsGateway#respond}. */
@@ -164,16 +175,12 @@ public final class Gateway {
             throw e;
         }
         try {
-            log.debug("response {}: streaming from {}", prepared.initial().id(), upstream.describe());
             boolean prewarm = Prewarm.isRequested(prepared.request());
             ResponseTranscoder.Session session = prewarm
                     ? Prewarm.session(prepared.initial(), clock)
                     : transcoder.open(prepared.request(), prepared.history(), prepared.initial(), ids, clock);
             ResponseStream.Builder stream = ResponseStream.builder(
-                            session,
-                            prewarm
-                                    ? Prewarm.reply(prepared.request().model())
-                                    : upstream.stream(prepared.chatRequest()))
+                            session, prewarm ? Prewarm.reply(prepared.request().model()) : prepared.call().stream())
                     .onTerminate(inProgress::decrementAndGet);
             Function<ResponseEvent, CompletableFuture<List<ResponseEvent>>> terminal =
                     prepared.request().isStored() ? event -> persist(prepared, event, owner) : null;
@@ -246,8 +253,7 @@ public final class Gateway {
         admit();
         CompletableFuture<ChatCompletion> call;
         try {
-            log.debug("response {}: calling {}", prepared.initial().id(), upstream.describe());
-            call = upstream.complete(prepared.chatRequest());
+            call = prepared.call().complete();
         } catch (RuntimeException e) {
             inProgress.decrementAndGet();
             throw e;
@@ -421,6 +427,20 @@ public final class Gateway {
         return previous.items();
     }
 
+    /** The route serving {@code model}; a 404 {@code model_not_found} when none does. */
+    private Route route(String model) {
+        return router.route(model).orElseThrow(() -> {
+            StringBuilder served = new StringBuilder();
+            for (Route route : router.routes()) {
+                served.append(served.length() == 0 ? "" : ", ").append(route.pattern());
+            }
+            return OrsException.notFound(
+                    "model_not_found",
+                    "model",
+                    "The model '" + model + "' is not served by this gateway (it serves: " + served + ")");
+        });
+    }
+
     /** Takes a place among the responses in progress, or refuses at once: no request waits in a queue. */
     private void admit() {
         if (inProgress.incrementAndGet() > maxConcurrentResponses) {
@@ -548,7 +568,9 @@ public final class Gateway {
     private CompletableFuture<Void> saveAsync(Prepared prepared, Response response, String owner) {
         CompletableFuture<Void> saved;
         try {
-            saved = store.saveAsync(new StoredResponse(response, prepared.inputItems(), owner));
+            Target served = prepared.call().served();
+            saved = store.saveAsync(new StoredResponse(
+                    response, prepared.inputItems(), owner, served == null ? null : served.upstream()));
         } catch (RuntimeException e) {
             saved = CompletableFuture.failedFuture(e);
         }

@@ -3,6 +3,8 @@ package dev.orsgateway.core.spi;
 import dev.orsgateway.core.chat.ChatChunk;
 import dev.orsgateway.core.chat.ChatCompletion;
 import dev.orsgateway.core.chat.ChatCompletionRequest;
+import dev.orsgateway.core.chat.ModelInfo;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
@@ -25,4 +27,12 @@ public interface ChatCompletionsUpstream {
 
     /** A short description for logs and error messages, e.g. the endpoint's URL without credentials. */
     String describe();
+
+    /**
+     * The models the provider serves ({@code GET /models}), for the gateway's own model list. The default knows
+     * none; a failure is an {@link dev.orsgateway.core.OrsException} like any other call's.
+     */
+    default CompletableFuture<List<ModelInfo>> listModels() {
+        return CompletableFuture.completedFuture(List.of());
+    }
 }

@@ -1,5 +1,6 @@
 package dev.orsgateway.core.upstream;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.chat.ChatChunk;
@@ -7,9 +8,12 @@ import dev.orsgateway.core.chat.ChatChunkReader;
 import dev.orsgateway.core.chat.ChatCompletion;
 import dev.orsgateway.core.chat.ChatError;
 import dev.orsgateway.core.chat.ChunkChoice;
+import dev.orsgateway.core.chat.ModelInfo;
 import dev.orsgateway.core.json.OrsJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -189,6 +193,38 @@ public final class ChatPayloads {
                     "error in a 200 response");
         }
         return completion;
+    }
+
+    /**
+     * The models of a 2xx answer to {@code GET /models}: OpenAI's {@code {"object":"list","data":[{"id":..}]}}, which
+     * Ollama, vLLM, llama.cpp and OpenRouter also answer with. Entries without an id are skipped.
+     *
+     * @param body the UTF-8 body
+     * @return the models, in the provider's order
+     * @throws OrsException for a body that is not such a list (502 {@code upstream_bad_response})
+     */
+    public List<ModelInfo> models(byte[] body) {
+        JsonNode data;
+        try {
+            data = OrsJson.mapper().readTree(body).path("data");
+        } catch (IOException | RuntimeException e) {
+            throw errors.badModelList(new String(body, StandardCharsets.UTF_8), e);
+        }
+        if (!data.isArray()) {
+            throw errors.badModelList(new String(body, StandardCharsets.UTF_8), null);
+        }
+        List<ModelInfo> models = new ArrayList<>(data.size());
+        for (JsonNode entry : data) {
+            JsonNode id = entry.path("id");
+            if (id.isTextual() && !id.textValue().isBlank()) {
+                JsonNode ownedBy = entry.path("owned_by");
+                models.add(new ModelInfo(
+                        id.textValue(),
+                        entry.path("created").asLong(0),
+                        ownedBy.isTextual() ? ownedBy.textValue() : null));
+            }
+        }
+        return models;
     }
 
     private ChatChunk checkChunk(ChatChunk chunk, Supplier<String> data) {

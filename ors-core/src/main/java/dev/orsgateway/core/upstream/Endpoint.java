@@ -110,6 +110,20 @@ public final class Endpoint {
     }
 
     /**
+     * The provider's model list beside the chat endpoint: the URL with {@code /chat/completions} replaced by
+     * {@code /models}, query kept.
+     *
+     * @return e.g. {@code https://api.openai.com/v1/models}
+     */
+    public URI modelsUri() {
+        String text = uri.toString();
+        int query = text.indexOf('?');
+        String base = query < 0 ? text : text.substring(0, query);
+        String rest = query < 0 ? "" : text.substring(query);
+        return URI.create(base.substring(0, base.length() - CHAT_COMPLETIONS.length()) + "/models" + rest);
+    }
+
+    /**
      * Whether requests go over TLS.
      *
      * @return whether the scheme is {@code https}

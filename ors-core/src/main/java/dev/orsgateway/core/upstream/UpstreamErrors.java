@@ -249,6 +249,16 @@ public final class UpstreamErrors {
                 cause);
     }
 
+    /** A 2xx answer to {@code GET /models} that is not a model list. */
+    public OrsException badModelList(String body, Throwable cause) {
+        return error(
+                OrsException.SERVER_ERROR,
+                BAD_RESPONSE,
+                502,
+                "The upstream " + upstream + " sent a model list that is not a list of models: " + snippet(body, null),
+                cause);
+    }
+
     /**
      * A stream or call refused at once because {@code limit} of them are open: a 429 {@code too_many_requests} with a
      * {@code Retry-After} of one second, never a silent queue.

@@ -13,6 +13,7 @@ import dev.orsgateway.core.chat.ChatToolCallDelta;
 import dev.orsgateway.core.chat.ChatUsage;
 import dev.orsgateway.core.chat.ChunkChoice;
 import dev.orsgateway.core.chat.CompletionChoice;
+import dev.orsgateway.core.chat.ModelInfo;
 import dev.orsgateway.core.json.OrsJson;
 import dev.orsgateway.core.spi.ChatCompletionsUpstream;
 import dev.orsgateway.core.testing.FakeChatServer.GeneratedStream;
@@ -174,6 +175,44 @@ public abstract class ChatCompletionsUpstreamContract {
         assertThat(body).isEqualTo(OrsJson.tree(request.toBuilder().stream(true).build()));
         assertThat(body.get("stream").booleanValue()).isTrue();
         assertThat(body.get("top_k").intValue()).isEqualTo(40);
+    }
+
+    @Test
+    void listModelsGetsTheModelsBesideTheChatEndpointWithTheSameCredentials() throws Exception {
+        server.enqueue(Reply.json(
+                200,
+                "{\"object\":\"list\",\"data\":[{\"id\":\"llama3.2:3b\",\"object\":\"model\","
+                        + "\"created\":1733000000,\"owned_by\":\"library\"},{\"object\":\"model\"},"
+                        + "{\"id\":\"qwen3:8b\"}]}"));
+        ChatCompletionsUpstream upstream =
+                upstream(settings().withApiKey("sk-test-abcdef").withHeader("X-Title", "ORS Gateway"));
+
+        List<ModelInfo> models = upstream.listModels().get(10, TimeUnit.SECONDS);
+
+        assertThat(models)
+                .containsExactly(
+                        new ModelInfo("llama3.2:3b", 1733000000, "library"), new ModelInfo("qwen3:8b", 0, null));
+        Recorded recorded = server.takeRequest();
+        assertThat(recorded.method()).isEqualTo("GET");
+        assertThat(recorded.path()).isEqualTo("/v1/models");
+        assertThat(recorded.header("Authorization")).isEqualTo("Bearer sk-test-abcdef");
+        assertThat(recorded.header("X-Title")).isEqualTo("ORS Gateway");
+    }
+
+    @Test
+    void listModelsFailsWithTheProvidersErrorOrABadResponse() {
+        server.enqueue(Reply.json(404, "{\"error\":{\"message\":\"no such route\"}}"));
+        server.enqueue(Reply.json(200, "{\"models\":[]}"));
+        ChatCompletionsUpstream upstream = upstream();
+
+        assertThatThrownBy(() -> upstream.listModels().join()).cause().isInstanceOfSatisfying(OrsException.class, e -> {
+            assertThat(e.httpStatus()).isEqualTo(404);
+            assertThat(e.getMessage()).contains("no such route");
+        });
+        assertThatThrownBy(() -> upstream.listModels().join()).cause().isInstanceOfSatisfying(OrsException.class, e -> {
+            assertThat(e.httpStatus()).isEqualTo(502);
+            assertThat(e.error().code()).isEqualTo("upstream_bad_response");
+        });
     }
 
     @Test

@@ -68,7 +68,8 @@ public abstract class ResponseStoreContract {
                         .metadata(Map.of("k", "v"))
                         .build(),
                 List.of(user("msg_in1", "hi"), user("msg_in2", "there")),
-                "owner-1");
+                "owner-1",
+                "ollama");
         store.save(saved);
 
         StoredResponse found = store.find("resp_1").orElseThrow();
@@ -76,6 +77,7 @@ public abstract class ResponseStoreContract {
         assertThat(OrsJson.tree(found.response())).isEqualTo(OrsJson.tree(saved.response()));
         assertThat(OrsJson.tree(found.inputItems())).isEqualTo(OrsJson.tree(saved.inputItems()));
         assertThat(found.owner()).isEqualTo("owner-1");
+        assertThat(found.upstream()).isEqualTo("ollama");
     }
 
     @Test
@@ -94,6 +96,7 @@ public abstract class ResponseStoreContract {
         assertThat(OrsJson.tree(found.response())).isEqualTo(OrsJson.tree(saved.response()));
         assertThat(found.inputItems()).isEmpty();
         assertThat(found.owner()).isNull();
+        assertThat(found.upstream()).isNull();
     }
 
     @Test

@@ -27,6 +27,17 @@ class EndpointTest {
 
     @ParameterizedTest
     @CsvSource({
+        "https://api.openai.com/v1, https://api.openai.com/v1/models",
+        "http://localhost:11434/v1/chat/completions/, http://localhost:11434/v1/models",
+        "https://openrouter.ai/api/v1, https://openrouter.ai/api/v1/models",
+        "https://r.openai.azure.com/openai/v1?api-version=preview, https://r.openai.azure.com/openai/v1/models?api-version=preview"
+    })
+    void theModelListIsBesideTheChatEndpoint(String base, String models) {
+        assertThat(Endpoint.parse(base).modelsUri().toString()).isEqualTo(models);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
         "https://user:hunter22@llm.example.com:8443/v1/?api-version=2024-10-21&key=AIzaSyD-secret,"
                 + " https://llm.example.com:8443/v1/chat/completions?api-version=2024-10-21&key=***",
         "HTTPS://API.Example.COM:443/v1?key=a%2Fb, https://api.example.com/v1/chat/completions?key=***"

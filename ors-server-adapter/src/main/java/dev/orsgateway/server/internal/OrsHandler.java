@@ -2,6 +2,7 @@ package dev.orsgateway.server.internal;
 
 import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.OrsGateway;
+import dev.orsgateway.core.chat.ModelInfo;
 import dev.orsgateway.core.json.OrsJson;
 import dev.orsgateway.core.json.SseEncoder;
 import dev.orsgateway.core.model.CompactRequest;
@@ -35,6 +36,7 @@ public final class OrsHandler {
     private static final String RESPONSES = "/responses";
     private static final String INPUT_ITEMS = "input_items";
     private static final String COMPACT = "compact";
+    private static final String MODELS = "/models";
     private static final List<String> HEALTH_METHODS = List.of("GET", "HEAD");
     private static final byte[] HEALTH_BODY = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
 
@@ -78,7 +80,8 @@ public final class OrsHandler {
         CREATE(List.of("POST")),
         COMPACT(List.of("POST")),
         RESPONSE(List.of("GET", "DELETE")),
-        INPUT_ITEMS(List.of("GET"));
+        INPUT_ITEMS(List.of("GET")),
+        MODELS(List.of("GET"));
 
         final List<String> methods;
 
@@ -121,7 +124,9 @@ public final class OrsHandler {
                 }
                 throw HttpErrors.methodNotAllowed(method, path, target.route().methods);
             }
-            log.responseId(target.id());
+            if (target.route() != Route.MODELS) {
+                log.responseId(target.id());
+            }
             switch (target.route()) {
                 case CREATE -> create(request, response, owner, log, false);
                 case COMPACT -> create(request, response, owner, log, true);
@@ -133,6 +138,7 @@ public final class OrsHandler {
                     }
                 }
                 case INPUT_ITEMS -> inputItems(target.id(), request, owner, response, log);
+                case MODELS -> models(target.id(), request, response, log);
             }
         } catch (OrsException e) {
             answerError(request, response, log, e, path);
@@ -189,6 +195,12 @@ public final class OrsHandler {
         if (path.equals(RESPONSES)) {
             return new Target(Route.CREATE, null);
         }
+        if (path.equals(MODELS)) {
+            return new Target(Route.MODELS, null);
+        }
+        if (path.startsWith(MODELS + "/") && path.length() > MODELS.length() + 1) {
+            return new Target(Route.MODELS, path.substring(MODELS.length() + 1)); // OpenRouter's names have slashes
+        }
         if (!path.startsWith(RESPONSES + "/")) {
             return null;
         }
@@ -238,6 +250,35 @@ public final class OrsHandler {
             Responses.writeJson(response, 200, HEALTH_BODY, Map.of());
         }
         log.finishedWith(200);
+    }
+
+    /**
+     * {@code GET /models} (OpenAI's list shape) and {@code GET /models/{id}}: the models the gateway's routes serve. A
+     * model a pattern route serves is found by id even when no upstream lists it.
+     */
+    private void models(String id, HttpServletRequest request, HttpServletResponse response, RequestLog log)
+            throws IOException {
+        Exchange exchange = Exchange.start(request, response, log);
+        CompletableFuture<byte[]> body = gateway.models().thenApply(models -> {
+            if (id == null) {
+                Map<String, Object> list = new LinkedHashMap<>();
+                list.put("object", "list");
+                list.put("data", models);
+                return OrsJson.writeBytes(list);
+            }
+            for (ModelInfo model : models) {
+                if (model.id().equals(id)) {
+                    return OrsJson.writeBytes(model);
+                }
+            }
+            return gateway.router()
+                    .route(id)
+                    .map(route -> OrsJson.writeBytes(
+                            new ModelInfo(id, 0, route.targets().get(0).upstream())))
+                    .orElseThrow(() -> OrsException.notFound(
+                            "model_not_found", "model", "The model '" + HttpErrors.clip(id) + "' is not served here"));
+        });
+        answerWhenDone(exchange, log, body, bytes -> bytes);
     }
 
     /**

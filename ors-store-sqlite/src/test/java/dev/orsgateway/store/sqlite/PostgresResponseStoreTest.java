@@ -245,8 +245,9 @@ class PostgresResponseStoreTest extends ResponseStoreContract {
                 DSLContext dsl = dsl(fresh);
                 assertThat(dsl.select(SchemaVersion.VERSION)
                                 .from(SchemaVersion.TABLE)
+                                .orderBy(SchemaVersion.VERSION)
                                 .fetch(SchemaVersion.VERSION))
-                        .containsExactly(SchemaMigrations.latestVersion());
+                        .containsExactly(1, SchemaMigrations.latestVersion());
                 started.get(0).save(chainLink("resp_1", null, "a"));
                 started.get(instances - 1).save(chainLink("resp_2", "resp_1", "b"));
                 assertThat(ids(started.get(1).replay("resp_2").orElseThrow()))
@@ -336,8 +337,11 @@ class PostgresResponseStoreTest extends ResponseStoreContract {
         DSLContext dsl = dsl(schema);
         int version = dsl.transactionResult(tx -> SchemaMigrations.migrate(tx.dsl()));
         assertThat(version).isEqualTo(SchemaMigrations.latestVersion());
-        assertThat(dsl.select(SchemaVersion.VERSION).from(SchemaVersion.TABLE).fetch(SchemaVersion.VERSION))
-                .containsExactly(SchemaMigrations.latestVersion());
+        assertThat(dsl.select(SchemaVersion.VERSION)
+                        .from(SchemaVersion.TABLE)
+                        .orderBy(SchemaVersion.VERSION)
+                        .fetch(SchemaVersion.VERSION))
+                .containsExactly(1, SchemaMigrations.latestVersion());
         try (SqliteResponseStore reopened = open(schema)) {
             assertThat(reopened.find("resp_1")).isPresent();
         }

@@ -70,8 +70,10 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
 
             assertThat(dsl.select(SchemaVersion.VERSION)
                             .from(SchemaVersion.TABLE)
+                            .orderBy(SchemaVersion.VERSION)
                             .fetch(SchemaVersion.VERSION))
-                    .containsExactly(SchemaMigrations.latestVersion());
+                    .containsExactly(1, 2);
+            assertThat(SchemaMigrations.latestVersion()).isEqualTo(2);
             // WAL is a property of the file, so a plain connection sees it too.
             assertThat(dsl.fetchValue("pragma journal_mode")).isEqualTo("wal");
         }
@@ -84,9 +86,9 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
 
         try (Connection connection = DriverManager.getConnection(jdbcUrl())) {
             DSLContext dsl = DSL.using(connection, SQLDialect.SQLITE);
-            assertThat(SchemaMigrations.migrate(dsl)).isEqualTo(1);
-            assertThat(SchemaMigrations.migrate(dsl)).isEqualTo(1);
-            assertThat(dsl.fetchCount(SchemaVersion.TABLE)).isEqualTo(1);
+            assertThat(SchemaMigrations.migrate(dsl)).isEqualTo(2);
+            assertThat(SchemaMigrations.migrate(dsl)).isEqualTo(2);
+            assertThat(dsl.fetchCount(SchemaVersion.TABLE)).isEqualTo(2);
         }
         try (SqliteResponseStore reopened = SqliteResponseStore.open(file())) {
             assertThat(reopened.find("resp_1")).isPresent();
@@ -101,12 +103,34 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
             int first = dsl.transactionResult(tx -> SchemaMigrations.migrate(tx.dsl()));
             int second = dsl.transactionResult(tx -> SchemaMigrations.migrate(tx.dsl()));
 
-            assertThat(first).isEqualTo(1);
-            assertThat(second).isEqualTo(1);
+            assertThat(first).isEqualTo(2);
+            assertThat(second).isEqualTo(2);
 
             assertThat(dsl.meta().getTables().stream().map(t -> t.getName()))
                     .contains("responses", "items", "schema_version");
-            assertThat(dsl.fetchCount(SchemaVersion.TABLE)).isEqualTo(1);
+            assertThat(dsl.fetchCount(SchemaVersion.TABLE)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aVersionOneDatabaseGainsTheUpstreamColumnAndKeepsItsResponses() throws Exception {
+        store.save(chainLink("resp_1", null, "a"));
+        ((SqliteResponseStore) store).close();
+        // Back to what version 1 made: no upstream column, one migration recorded.
+        try (Connection connection = DriverManager.getConnection(jdbcUrl())) {
+            DSLContext dsl = DSL.using(connection, SQLDialect.SQLITE);
+            dsl.execute("alter table responses drop column upstream");
+            dsl.deleteFrom(SchemaVersion.TABLE)
+                    .where(SchemaVersion.VERSION.eq(2))
+                    .execute();
+        }
+
+        try (SqliteResponseStore reopened = SqliteResponseStore.open(file())) {
+            StoredResponse old = reopened.find("resp_1").orElseThrow();
+            assertThat(old.upstream()).isNull();
+            assertThat(ids(reopened.replay("resp_1").orElseThrow())).containsExactly("a_in", "a_out");
+            reopened.save(new StoredResponse(chainLink("resp_2", "resp_1", "b").response(), List.of(), null, "ollama"));
+            assertThat(reopened.find("resp_2").orElseThrow().upstream()).isEqualTo("ollama");
         }
     }
 

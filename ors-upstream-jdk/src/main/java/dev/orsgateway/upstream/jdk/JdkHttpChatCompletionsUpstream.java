@@ -3,6 +3,7 @@ package dev.orsgateway.upstream.jdk;
 import dev.orsgateway.core.chat.ChatChunk;
 import dev.orsgateway.core.chat.ChatCompletion;
 import dev.orsgateway.core.chat.ChatCompletionRequest;
+import dev.orsgateway.core.chat.ModelInfo;
 import dev.orsgateway.core.json.OrsJson;
 import dev.orsgateway.core.spi.ChatCompletionsUpstream;
 import dev.orsgateway.core.upstream.ChatPayloads;
@@ -16,6 +17,8 @@ import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -291,6 +295,53 @@ public final class JdkHttpChatCompletionsUpstream implements ChatCompletionsUpst
                 endpoint.describe(),
                 SCHEDULER,
                 callTimeout);
+    }
+
+    /**
+     * The provider's models: {@code GET} on the endpoint's {@code /models} sibling ({@link Endpoint#modelsUri()}),
+     * with the same headers and credentials, within the read timeout (or the call timeout, if shorter). Fails with an
+     * {@link dev.orsgateway.core.OrsException} as {@link #complete} does.
+     *
+     * @return the future list
+     * @throws IllegalStateException if this upstream has been {@linkplain #close() closed}
+     */
+    @Override
+    public CompletableFuture<List<ModelInfo>> listModels() {
+        checkOpen();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint.modelsUri())
+                .version(version)
+                .header("Accept", "application/json")
+                .GET();
+        Duration timeout = readTimeout;
+        if (!callTimeout.isZero() && (timeout.isZero() || callTimeout.compareTo(timeout) < 0)) {
+            timeout = callTimeout;
+        }
+        if (!timeout.isZero()) {
+            builder.timeout(timeout);
+        }
+        headers.forEach(builder::setHeader);
+        return client().sendAsync(builder.build(), HttpResponse.BodyHandlers.ofByteArray())
+                .handle((response, error) -> {
+                    if (error != null) {
+                        Throwable cause = error instanceof CompletionException && error.getCause() != null
+                                ? error.getCause()
+                                : error;
+                        throw errors.beforeResponse(cause);
+                    }
+                    if (response.statusCode() < 200 || response.statusCode() > 299) {
+                        byte[] body = response.body();
+                        throw errors.fromHttp(
+                                response.statusCode(),
+                                response.headers().firstValue("content-type").orElse(null),
+                                new String(
+                                        body,
+                                        0,
+                                        Math.min(body.length, UpstreamErrors.MAX_ERROR_BODY_BYTES),
+                                        StandardCharsets.UTF_8),
+                                name -> response.headers().firstValue(name).orElse(null));
+                    }
+                    return payloads.models(response.body());
+                });
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.orsgateway.upstream.okhttp;
 import dev.orsgateway.core.chat.ChatChunk;
 import dev.orsgateway.core.chat.ChatCompletion;
 import dev.orsgateway.core.chat.ChatCompletionRequest;
+import dev.orsgateway.core.chat.ModelInfo;
 import dev.orsgateway.core.json.OrsJson;
 import dev.orsgateway.core.spi.ChatCompletionsUpstream;
 import dev.orsgateway.core.upstream.ChatPayloads;
@@ -11,8 +12,10 @@ import dev.orsgateway.core.upstream.Redactor;
 import dev.orsgateway.core.upstream.UpstreamErrors;
 import dev.orsgateway.upstream.okhttp.internal.CallLimit;
 import dev.orsgateway.upstream.okhttp.internal.CompletionCall;
+import dev.orsgateway.upstream.okhttp.internal.OkHttpResponses;
 import dev.orsgateway.upstream.okhttp.internal.SseChunkPublisher;
 import dev.orsgateway.upstream.okhttp.internal.VirtualThreads;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +25,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Flow;
+import okhttp3.Call;
+import okhttp3.Callback;
 import okhttp3.Dispatcher;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
@@ -261,6 +266,54 @@ public final class OkHttpChatCompletionsUpstream implements ChatCompletionsUpstr
         }
         return CompletionCall.start(
                 completeClient, httpRequest(whole, "application/json"), errors, payloads, endpoint.describe(), limit);
+    }
+
+    /**
+     * The provider's models: {@code GET} on the endpoint's {@code /models} sibling ({@link Endpoint#modelsUri()}),
+     * with the same headers and credentials. Fails with an {@link dev.orsgateway.core.OrsException} as
+     * {@link #complete} does; cancelling the future cancels the call.
+     *
+     * @return the future list
+     * @throws IllegalStateException if this upstream has been {@linkplain #close() closed}
+     */
+    @Override
+    public CompletableFuture<List<ModelInfo>> listModels() {
+        checkOpen();
+        Request request = new Request.Builder()
+                .url(HttpUrl.get(endpoint.modelsUri()))
+                .headers(headers)
+                .header("Accept", "application/json")
+                .get()
+                .build();
+        CompletableFuture<List<ModelInfo>> result = new CompletableFuture<>();
+        Call call = completeClient.newCall(request);
+        result.whenComplete((models, error) -> {
+            if (error != null) {
+                call.cancel();
+            }
+        });
+        call.enqueue(new Callback() {
+            @Override
+            public void onFailure(Call failed, IOException e) {
+                result.completeExceptionally(errors.beforeResponse(e));
+            }
+
+            @Override
+            public void onResponse(Call answered, okhttp3.Response response) {
+                try (response) {
+                    if (!response.isSuccessful()) {
+                        result.completeExceptionally(OkHttpResponses.error(errors, response));
+                    } else {
+                        result.complete(payloads.models(response.body().bytes()));
+                    }
+                } catch (IOException e) {
+                    result.completeExceptionally(errors.bodyFailed(e));
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            }
+        });
+        return result;
     }
 
     /**

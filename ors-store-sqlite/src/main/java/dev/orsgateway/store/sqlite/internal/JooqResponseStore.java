@@ -155,9 +155,10 @@ public final class JooqResponseStore implements ResponseStore {
 
     @Override
     public Optional<StoredResponse> find(String id) {
-        record Row(String owner, String responseJson, List<Record2<String, String>> items) {}
+        record Row(String owner, String responseJson, String upstream, List<Record2<String, String>> items) {}
         Row row = database.readTransaction(tx -> {
-            Record2<String, String> response = tx.select(Responses.OWNER, Responses.RESPONSE_JSON)
+            Record3<String, String, String> response = tx.select(
+                            Responses.OWNER, Responses.RESPONSE_JSON, Responses.UPSTREAM)
                     .from(Responses.TABLE)
                     .where(Responses.ID.eq(id))
                     .fetchOne();
@@ -169,7 +170,7 @@ public final class JooqResponseStore implements ResponseStore {
                     .where(Items.RESPONSE_ID.eq(id))
                     .orderBy(Items.KIND, Items.POSITION)
                     .fetch();
-            return new Row(response.value1(), response.value2(), items);
+            return new Row(response.value1(), response.value2(), response.value3(), items);
         });
         if (row == null) {
             return Optional.empty();
@@ -182,7 +183,7 @@ public final class JooqResponseStore implements ResponseStore {
         Response response = read(row.responseJson(), Response.class).toBuilder()
                 .output(outputs)
                 .build();
-        return Optional.of(new StoredResponse(response, inputs, row.owner()));
+        return Optional.of(new StoredResponse(response, inputs, row.owner(), row.upstream()));
     }
 
     @Override

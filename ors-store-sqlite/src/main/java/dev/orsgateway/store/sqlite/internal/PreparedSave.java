@@ -21,7 +21,8 @@ public record PreparedSave(
         String model,
         long createdAt,
         String responseJson,
-        List<ItemRow> items) {
+        List<ItemRow> items,
+        String upstream) {
 
     /** One row of the items table. */
     public record ItemRow(String kind, int position, String itemId, String itemType, String json) {}
@@ -62,6 +63,7 @@ public record PreparedSave(
                 response.model(),
                 response.createdAt(),
                 OrsJson.write(response.toBuilder().output(List.of()).build()),
-                List.copyOf(rows));
+                List.copyOf(rows),
+                stored.upstream());
     }
 }

@@ -114,7 +114,8 @@ public final class SaveWriter implements AutoCloseable {
                         Responses.STATUS,
                         Responses.MODEL,
                         Responses.CREATED_AT,
-                        Responses.RESPONSE_JSON)
+                        Responses.RESPONSE_JSON,
+                        Responses.UPSTREAM)
                 .values(
                         param("id", SQLDataType.VARCHAR),
                         param("previous", SQLDataType.VARCHAR),
@@ -122,7 +123,8 @@ public final class SaveWriter implements AutoCloseable {
                         param("status", SQLDataType.VARCHAR),
                         param("model", SQLDataType.VARCHAR),
                         param("created", SQLDataType.BIGINT),
-                        param("json", SQLDataType.CLOB)));
+                        param("json", SQLDataType.CLOB),
+                        param("upstream", SQLDataType.VARCHAR)));
         this.insertItemSql = dsl.render(dsl.insertInto(
                         Items.TABLE,
                         Items.RESPONSE_ID,
@@ -295,6 +297,7 @@ public final class SaveWriter implements AutoCloseable {
             setNullable(insertResponse, 5, save.model());
             insertResponse.setLong(6, save.createdAt());
             insertResponse.setString(7, save.responseJson());
+            setNullable(insertResponse, 8, save.upstream());
             insertResponse.executeUpdate();
             if (!save.items().isEmpty()) {
                 for (ItemRow item : save.items()) {

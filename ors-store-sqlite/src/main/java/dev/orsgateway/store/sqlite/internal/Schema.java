@@ -38,6 +38,9 @@ public final class Schema {
                 field(name("responses", "created_at"), SQLDataType.BIGINT.nullable(false));
         public static final Field<String> RESPONSE_JSON =
                 field(name("responses", "response_json"), SQLDataType.CLOB.nullable(false));
+        /** The router's upstream that served the response (migration 2; null before it, or when none did). */
+        public static final Field<String> UPSTREAM =
+                field(name("responses", "upstream"), SQLDataType.VARCHAR.nullable(true));
     }
 
     /** One row per input or output item of a stored response, in order. */

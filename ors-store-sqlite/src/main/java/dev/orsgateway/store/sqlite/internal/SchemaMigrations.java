@@ -31,8 +31,9 @@ public final class SchemaMigrations {
      */
     private static final long POSTGRES_MIGRATION_LOCK = 0x6f72_7373_6368_656dL;
 
-    private static final List<Migration> ALL =
-            List.of(new Migration(1, "responses and their items", SchemaMigrations::createResponsesAndItems));
+    private static final List<Migration> ALL = List.of(
+            new Migration(1, "responses and their items", SchemaMigrations::createResponsesAndItems),
+            new Migration(2, "the upstream that served a response", SchemaMigrations::addUpstream));
 
     /** The version the newest migration brings the schema to. */
     public static int latestVersion() {
@@ -79,6 +80,10 @@ public final class SchemaMigrations {
             }
         }
         return current;
+    }
+
+    private static void addUpstream(DSLContext tx) {
+        tx.alterTable(Responses.TABLE).addColumn(Responses.UPSTREAM).execute();
     }
 
     private static void createResponsesAndItems(DSLContext tx) {

@@ -7,12 +7,12 @@ import okhttp3.MediaType;
 import okhttp3.Response;
 
 /** OkHttp responses handed to the shared {@link UpstreamErrors}: at most 64 KiB of a body is read, never more. */
-final class OkHttpResponses {
+public final class OkHttpResponses {
 
     private OkHttpResponses() {}
 
     /** The error for a non-2xx response. */
-    static OrsException error(UpstreamErrors errors, Response response) {
+    public static OrsException error(UpstreamErrors errors, Response response) {
         return errors.fromHttp(response.code(), contentType(response), readErrorBody(response), response::header);
     }
 
