@@ -1,5 +1,6 @@
 package dev.orsgateway.transcoder;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.orsgateway.core.IdGenerator;
 import dev.orsgateway.core.chat.ChatChunk;
 import dev.orsgateway.core.chat.ChatCompletion;
@@ -10,6 +11,7 @@ import dev.orsgateway.core.chat.ChatToolCall;
 import dev.orsgateway.core.chat.ChatToolCallDelta;
 import dev.orsgateway.core.chat.ChunkChoice;
 import dev.orsgateway.core.chat.CompletionChoice;
+import dev.orsgateway.core.json.OrsJson;
 import dev.orsgateway.core.model.CreateResponseRequest;
 import dev.orsgateway.core.model.Item;
 import dev.orsgateway.core.model.Response;
@@ -19,6 +21,7 @@ import dev.orsgateway.transcoder.internal.RequestTranslator;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -114,6 +117,14 @@ public final class ChatTranscoder implements ResponseTranscoder {
             String text = message.content() == null ? null : message.content().asText();
             if (text != null && !text.isEmpty()) {
                 chunks.add(chunk(completion, ChatDelta.ofContent(text), null));
+            }
+            if (message.audio() != null) {
+                // As a stream carries it: delta.audio, read by the stream machine from the delta's extra fields.
+                JsonNode audio = OrsJson.mapper().valueToTree(message.audio());
+                chunks.add(chunk(
+                        completion,
+                        new ChatDelta(null, null, null, null, null, null, null, Map.of("audio", audio)),
+                        null));
             }
             if (message.refusal() != null && !message.refusal().isEmpty()) {
                 chunks.add(chunk(

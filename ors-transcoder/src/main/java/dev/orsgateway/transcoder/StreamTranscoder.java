@@ -20,12 +20,14 @@ import dev.orsgateway.core.model.Item;
 import dev.orsgateway.core.model.ItemStatus;
 import dev.orsgateway.core.model.LogProb;
 import dev.orsgateway.core.model.MessageRole;
+import dev.orsgateway.core.model.OutputAudio;
 import dev.orsgateway.core.model.Response;
 import dev.orsgateway.core.model.ResponseError;
 import dev.orsgateway.core.model.ResponseEvent;
 import dev.orsgateway.core.model.ResponseStatus;
 import dev.orsgateway.core.model.Usage;
 import dev.orsgateway.core.spi.ResponseTranscoder;
+import dev.orsgateway.transcoder.internal.Base64Pieces;
 import dev.orsgateway.transcoder.internal.BuiltInItems;
 import dev.orsgateway.transcoder.internal.CustomInput;
 import dev.orsgateway.transcoder.internal.ToolCatalog;
@@ -62,6 +64,12 @@ import org.slf4j.LoggerFactory;
  * held back and emitted, whole, at the end, so that items never interleave and no fragment is lost whatever order
  * the provider sends them in. Calls to functions the request does not allow
  * ({@code tool_choice} {@code none}, {@code allowed_tools}, undeclared names) are suppressed.
+ *
+ * <p>Audio ({@code delta.audio} of a model asked to speak) belongs to the message's {@code output_text} part: its
+ * transcript is the part's text, with the usual {@code output_text.delta}s, and its base64 data streams in
+ * {@code ors:output_audio.delta} extension events, then {@code ors:output_audio.done} before the part's
+ * {@code output_text.done}; the finished part holds the whole audio ({@link OutputAudio}). Every standard event stays
+ * what the spec's schemas allow.
  */
 public final class StreamTranscoder implements ResponseTranscoder.Session {
     private static final Logger log = LoggerFactory.getLogger(StreamTranscoder.class);
@@ -72,6 +80,8 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
     private final ToolCatalog catalog;
     private final ToolPolicy toolPolicy;
     private final boolean includeLogprobs;
+    /** The format the request asked the model to speak in, or null. */
+    private final String audioFormat;
 
     private long sequence;
     private boolean started;
@@ -89,6 +99,8 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
     private String finishReason;
     private ChatUsage usage;
     private String upstreamModel;
+    private String audioId;
+    private Long audioExpiresAt;
 
     /**
      * A transcoder for one response.
@@ -127,6 +139,7 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
         this.toolPolicy = ToolPolicy.of(request, catalog);
         this.includeLogprobs = (request.include() != null && request.include().contains("message.output_text.logprobs"))
                 || (request.topLogprobs() != null && request.topLogprobs() > 0);
+        this.audioFormat = request.audio() == null ? null : request.audio().format();
     }
 
     /** Whether any event has been emitted ({@code response.created} comes with the first chunk). */
@@ -248,6 +261,11 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
         if (delta.content() != null && !delta.content().isEmpty()) {
             append(events, PartKind.TEXT, delta.content(), logprobsOf(logprobs));
         }
+        // OpenAI's audio output (delta.audio); no field of the chat model, so it is among the delta's extra fields.
+        JsonNode audio = delta.extra().get("audio");
+        if (audio != null && audio.isObject()) {
+            onAudio(events, audio);
+        }
         if (delta.refusal() != null && !delta.refusal().isEmpty()) {
             append(events, PartKind.REFUSAL, delta.refusal(), null);
         }
@@ -262,15 +280,46 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
         }
     }
 
+    /**
+     * A {@code delta.audio} ({@code id}, {@code data}, {@code transcript}, {@code expires_at}, any of them): the
+     * transcript is the text of the message's {@code output_text} part, streamed as its text is, and the data rides
+     * on the same part ({@link dev.orsgateway.core.model.OutputAudio}), streamed with {@code ors:output_audio.delta}.
+     */
+    private void onAudio(List<ResponseEvent> events, JsonNode audio) {
+        JsonNode id = audio.get("id");
+        if (audioId == null && id != null && id.isTextual() && !id.textValue().isEmpty()) {
+            audioId = id.textValue();
+        }
+        JsonNode expiresAt = audio.get("expires_at");
+        if (expiresAt != null && expiresAt.isIntegralNumber() && expiresAt.canConvertToLong()) {
+            audioExpiresAt = expiresAt.longValue();
+        }
+        JsonNode transcript = audio.get("transcript");
+        if (transcript != null
+                && transcript.isTextual()
+                && !transcript.textValue().isEmpty()) {
+            append(events, PartKind.TEXT, transcript.textValue(), null);
+        }
+        JsonNode data = audio.get("data");
+        if (data != null && data.isTextual() && !data.textValue().isEmpty()) {
+            append(events, PartKind.TEXT, data.textValue(), null, true);
+        }
+    }
+
     // ---- text, refusal and reasoning
 
     private void append(List<ResponseEvent> events, PartKind kind, String text, List<LogProb> logprobs) {
+        append(events, kind, text, logprobs, false);
+    }
+
+    /** Text of {@code kind}, or with {@code audio} a piece of base64 audio of the text part. */
+    private void append(List<ResponseEvent> events, PartKind kind, String text, List<LogProb> logprobs, boolean audio) {
         if (admittedCalls > 0 || !heldBack.isEmpty()) {
             boolean callsFinished =
                     heldBack.isEmpty() && !callsDeferred && (liveCall == null || isCompleteJson(liveCall.arguments));
             if (!callsFinished) {
                 // A tool call is still streaming: text now would interleave with it, so it waits (class Javadoc).
-                heldBack.add(new Segment(kind, text, logprobs));
+                heldBack.add(new Segment(kind, text, logprobs, audio));
                 return;
             }
             if (liveCall != null) {
@@ -278,10 +327,11 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
                 closeCall(events, liveCall, ItemStatus.COMPLETED);
             }
         }
-        emitText(events, kind, text, logprobs);
+        emitText(events, kind, text, logprobs, audio);
     }
 
-    private void emitText(List<ResponseEvent> events, PartKind kind, String text, List<LogProb> logprobs) {
+    private void emitText(
+            List<ResponseEvent> events, PartKind kind, String text, List<LogProb> logprobs, boolean audio) {
         if (kind == PartKind.REASONING) {
             if (open != null && !open.reasoning) {
                 closeOpen(events, ItemStatus.COMPLETED);
@@ -301,6 +351,10 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
             closePart(events);
             startPart(events, kind);
         }
+        if (audio) {
+            audioDelta(events, text);
+            return;
+        }
         open.text.append(text);
         ResponseEvent delta = switch (kind) {
             case TEXT -> {
@@ -317,6 +371,27 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
                 new ResponseEvent.ReasoningDelta(sequence++, open.id, open.outputIndex, open.contentIndex, text, null);
         };
         events.add(delta);
+    }
+
+    /**
+     * A piece of the text part's base64 audio, emitted in whole 4-character quanta so that every delta decodes on its
+     * own (as OpenAI's do) even when a provider cuts one base64 text anywhere; the rest waits for the next piece.
+     */
+    private void audioDelta(List<ResponseEvent> events, String piece) {
+        if (open.audio == null) {
+            open.audio = new StringBuilder();
+        }
+        String pending = open.audioPending == null ? piece : open.audioPending + piece;
+        int whole = pending.length() - pending.length() % 4;
+        open.audioPending = whole == pending.length() ? null : pending.substring(whole);
+        if (whole > 0) {
+            emitAudio(events, whole == pending.length() ? pending : pending.substring(0, whole));
+        }
+    }
+
+    private void emitAudio(List<ResponseEvent> events, String delta) {
+        open.audio.append(delta);
+        events.add(new ResponseEvent.OutputAudioDelta(sequence++, open.id, open.outputIndex, open.contentIndex, delta));
     }
 
     private void openMessage(List<ResponseEvent> events) {
@@ -336,6 +411,8 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
         open.contentIndex = open.parts.size();
         open.text.setLength(0);
         open.logprobs.clear();
+        open.audio = null;
+        open.audioPending = null;
         events.add(new ResponseEvent.ContentPartAdded(
                 sequence++, open.id, open.outputIndex, open.contentIndex, emptyPart(kind)));
     }
@@ -352,12 +429,28 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
         if (open.partKind == null) {
             return;
         }
+        if (open.audioPending != null) {
+            // Not whole quanta at the end: passed on as it came.
+            emitAudio(events, open.audioPending);
+            open.audioPending = null;
+        }
         String text = open.text.toString();
         ContentPart part = open.currentPart();
         switch (open.partKind) {
-            case TEXT ->
+            case TEXT -> {
+                if (open.audio != null) {
+                    events.add(new ResponseEvent.OutputAudioDone(
+                            sequence++,
+                            open.id,
+                            open.outputIndex,
+                            open.contentIndex,
+                            audioFormat,
+                            audioId,
+                            audioExpiresAt));
+                }
                 events.add(new ResponseEvent.OutputTextDone(
                         sequence++, open.id, open.outputIndex, open.contentIndex, text, List.copyOf(open.logprobs)));
+            }
             case REFUSAL ->
                 events.add(
                         new ResponseEvent.RefusalDone(sequence++, open.id, open.outputIndex, open.contentIndex, text));
@@ -626,7 +719,7 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
         heldBack.clear();
         calls.clear();
         for (Segment segment : segments) {
-            emitText(events, segment.kind, segment.text, segment.logprobs);
+            emitText(events, segment.kind, segment.text, segment.logprobs, segment.audio);
         }
     }
 
@@ -701,7 +794,12 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
         REASONING
     }
 
-    private record Segment(PartKind kind, String text, List<LogProb> logprobs) {}
+    /** Held-back text of {@code kind}, or with {@code audio} a piece of base64 audio of a text part. */
+    private record Segment(PartKind kind, String text, List<LogProb> logprobs, boolean audio) {
+        Segment(PartKind kind, String text, List<LogProb> logprobs) {
+            this(kind, text, logprobs, false);
+        }
+    }
 
     /** The message or reasoning item being streamed. */
     private final class OpenItem {
@@ -713,6 +811,10 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
         final List<LogProb> logprobs = new ArrayList<>();
         PartKind partKind;
         int contentIndex;
+        /** The base64 audio of the current text part as its deltas carried it, or null when it has none. */
+        StringBuilder audio;
+        /** The last 1 to 3 characters of base64 audio received, not yet a whole quantum, or null. */
+        String audioPending;
 
         OpenItem(String id, int outputIndex, boolean reasoning) {
             this.id = id;
@@ -723,9 +825,14 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
         ContentPart currentPart() {
             String value = text.toString();
             return switch (partKind) {
-                case TEXT ->
-                    new ContentPart.OutputText(
+                case TEXT -> {
+                    ContentPart.OutputText part = new ContentPart.OutputText(
                             value, List.of(), includeLogprobs ? List.copyOf(logprobs) : null, Map.of());
+                    yield audio == null
+                            ? part
+                            : part.withAudio(new OutputAudio(
+                                    audioFormat, Base64Pieces.whole(audio.toString()), audioId, audioExpiresAt));
+                }
                 case REFUSAL -> new ContentPart.Refusal(value);
                 case REASONING -> new ContentPart.ReasoningText(value);
             };

@@ -9,6 +9,7 @@ import dev.orsgateway.core.json.OrsJson;
 import dev.orsgateway.core.model.Response;
 import dev.orsgateway.core.model.ResponseEvent;
 import dev.orsgateway.core.testing.SpecSchemas;
+import dev.orsgateway.transcoder.internal.Base64Pieces;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -31,6 +32,10 @@ import java.util.Set;
  *   <li>each content part: {@code content_part.added} (empty) → deltas → {@code *.done} with the whole text →
  *       {@code content_part.done} with the whole part; {@code output_text} deltas and done carry {@code logprobs},
  *       parts carry {@code annotations};
+ *   <li>the audio extension events of an {@code output_text} part ({@code ors:output_audio.delta}, non-empty,
+ *       then one {@code ors:output_audio.done}) come between its {@code content_part.added} and its
+ *       {@code output_text.done}, each delta whole base64 quanta, and the {@code ors:output_audio} field of the done
+ *       part holds the audio of the deltas (no deltas: no field);
  *   <li>{@code function_call_arguments.done} carries the concatenated deltas, and the done item the same
  *       arguments; likewise {@code custom_tool_call_input.done} and a {@code custom_tool_call}'s {@code input}, and
  *       no input delta ends inside a character (a lone high surrogate);
@@ -132,6 +137,8 @@ final class StreamInvariants {
         JsonNode openPart = null;
         StringBuilder text = null;
         boolean textDone = false;
+        StringBuilder audio = null;
+        boolean audioDone = false;
         StringBuilder arguments = null;
         String argumentsDone = null;
         boolean wholeItem = false;
@@ -297,6 +304,29 @@ final class StreamInvariants {
                     }
                     text = new StringBuilder();
                     textDone = false;
+                    audio = null;
+                    audioDone = false;
+                }
+                case "ors:output_audio.delta" -> {
+                    checkPartEvent(openPart, contentIndex, parts, "response.output_text.delta", where);
+                    assertThat(textDone)
+                            .as("audio after the text's done: " + where)
+                            .isFalse();
+                    assertThat(audioDone).as("audio after its done: " + where).isFalse();
+                    assertThat(event.get("delta").asText())
+                            .as("empty delta: " + where)
+                            .isNotEmpty();
+                    audio = audio == null ? new StringBuilder() : audio;
+                    audio.append(event.get("delta").asText());
+                }
+                case "ors:output_audio.done" -> {
+                    checkPartEvent(openPart, contentIndex, parts, "response.output_text.done", where);
+                    assertThat(textDone)
+                            .as("audio done after the text's done: " + where)
+                            .isFalse();
+                    assertThat(audioDone).as("second audio done: " + where).isFalse();
+                    assertThat(audio).as("audio done without audio: " + where).isNotNull();
+                    audioDone = true;
                 }
                 case "response.output_text.delta", "response.refusal.delta", "response.reasoning.delta" -> {
                     checkPartEvent(openPart, contentIndex, parts, type, where);
@@ -339,6 +369,18 @@ final class StreamInvariants {
                     assertThat(partText(part))
                             .as("part.done carries the whole text: " + where)
                             .isEqualTo(text.toString());
+                    if (audio == null) {
+                        assertThat(part.has("ors:output_audio"))
+                                .as("audio field without audio events: " + where)
+                                .isFalse();
+                    } else {
+                        assertThat(audioDone)
+                                .as("ors:output_audio.done before " + where)
+                                .isTrue();
+                        assertThat(part.at("/ors:output_audio/data").asText())
+                                .as("the part's audio is its deltas: " + where)
+                                .isEqualTo(Base64Pieces.whole(audio.toString()));
+                    }
                     if (part.get("type").asText().equals("output_text")) {
                         assertThat(part.get("annotations"))
                                 .as("annotations: " + where)

@@ -4,6 +4,7 @@ import dev.orsgateway.core.model.ContentPart;
 import dev.orsgateway.core.model.Item;
 import dev.orsgateway.core.model.ItemStatus;
 import dev.orsgateway.core.model.LogProb;
+import dev.orsgateway.core.model.OutputAudio;
 import dev.orsgateway.core.model.Response;
 import dev.orsgateway.core.model.ResponseEvent;
 import dev.orsgateway.core.model.ResponseStatus;
@@ -105,6 +106,7 @@ public final class ResponseReplay {
                 if (!text.text().isEmpty()) {
                     events.add(new ResponseEvent.OutputTextDelta(next(), id, index, part, text.text(), logprobs, null));
                 }
+                audio(id, index, part, text);
                 events.add(new ResponseEvent.OutputTextDone(next(), id, index, part, text.text(), logprobs));
             } else if (content instanceof ContentPart.Refusal refusal) {
                 events.add(new ResponseEvent.ContentPartAdded(next(), id, index, part, new ContentPart.Refusal("")));
@@ -118,6 +120,24 @@ public final class ResponseReplay {
             events.add(new ResponseEvent.ContentPartDone(next(), id, index, part, content));
         }
         events.add(new ResponseEvent.OutputItemDone(next(), index, message));
+    }
+
+    /** The audio of a spoken part as the live stream carried it: its data in one delta, then its done event. */
+    private void audio(String id, int index, int part, ContentPart.OutputText text) {
+        OutputAudio audio;
+        try {
+            audio = text.audio().orElse(null);
+        } catch (IllegalArgumentException e) {
+            return; // not audio this gateway wrote: the part is replayed as stored, without audio events
+        }
+        if (audio == null) {
+            return;
+        }
+        if (audio.data() != null && !audio.data().isEmpty()) {
+            events.add(new ResponseEvent.OutputAudioDelta(next(), id, index, part, audio.data()));
+        }
+        events.add(new ResponseEvent.OutputAudioDone(
+                next(), id, index, part, audio.format(), audio.id(), audio.expiresAt()));
     }
 
     private void functionCall(int index, Item.FunctionCall call) {

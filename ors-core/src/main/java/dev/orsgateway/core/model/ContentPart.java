@@ -9,14 +9,17 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orsgateway.core.internal.Extras;
+import dev.orsgateway.core.json.OrsJson;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A content part of a message, reasoning item or function call output: the spec's {@code input_text},
  * {@code input_image}, {@code input_file}, {@code input_video}, {@code output_text}, {@code refusal},
  * {@code reasoning_text}, {@code summary_text} and {@code text}; OpenAI's {@code input_audio}; anything else is kept
- * as {@link Unknown}.
+ * as {@link Unknown}. Audio the model speaks is an {@code output_text} part with an {@link OutputAudio} field.
  */
 @JsonTypeInfo(
         use = JsonTypeInfo.Id.NAME,
@@ -181,6 +184,30 @@ public sealed interface ContentPart {
         @JsonProperty("type")
         public String type() {
             return "output_text";
+        }
+
+        /**
+         * The audio this part's text is the transcript of (its {@value OutputAudio#FIELD} field), if the model spoke.
+         *
+         * @throws IllegalArgumentException if the field is there but not an audio object
+         */
+        public Optional<OutputAudio> audio() {
+            JsonNode node = extra.get(OutputAudio.FIELD);
+            if (node == null || node.isNull()) {
+                return Optional.empty();
+            }
+            return Optional.of(OrsJson.mapper().convertValue(node, OutputAudio.class));
+        }
+
+        /** This part with {@code audio} as its {@value OutputAudio#FIELD} field (none when null). */
+        public OutputText withAudio(OutputAudio audio) {
+            Map<String, JsonNode> fields = new LinkedHashMap<>(extra);
+            if (audio == null) {
+                fields.remove(OutputAudio.FIELD);
+            } else {
+                fields.put(OutputAudio.FIELD, OrsJson.mapper().valueToTree(audio));
+            }
+            return new OutputText(text, annotations, logprobs, fields);
         }
     }
 

@@ -42,6 +42,10 @@ import java.util.Map;
  * @param serviceTier {@code auto}, {@code default}, {@code flex} or {@code priority}.
  * @param topLogprobs How many most-likely tokens to return per position, 0 to 20.
  * @param user OpenAI's end-user id (not in the spec; superseded by {@code safety_identifier}).
+ * @param modalities The output modalities, {@code ["text"]} or {@code ["text","audio"]} (an extension of this gateway,
+ *     passed to the Chat Completions {@code modalities}; see the README's "Audio").
+ * @param audio The voice and format of audio output, required with the {@code audio} modality (an extension of this
+ *     gateway, passed to the Chat Completions {@code audio}).
  * @param extra unknown fields, kept
  */
 public record CreateResponseRequest(
@@ -75,6 +79,8 @@ public record CreateResponseRequest(
         @JsonProperty("service_tier") String serviceTier,
         @JsonProperty("top_logprobs") Integer topLogprobs,
         @JsonProperty("user") String user,
+        @JsonProperty("modalities") List<String> modalities,
+        @JsonProperty("audio") AudioConfig audio,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
     /** Copies collections and {@code extra}. */
     public CreateResponseRequest {
@@ -82,6 +88,7 @@ public record CreateResponseRequest(
         include = include == null ? null : List.copyOf(include);
         tools = tools == null ? null : List.copyOf(tools);
         metadata = metadata == null ? null : Map.copyOf(metadata);
+        modalities = modalities == null ? null : List.copyOf(modalities);
         extra = Extras.copy(extra);
     }
 
@@ -132,6 +139,8 @@ public record CreateResponseRequest(
         b.serviceTier = serviceTier;
         b.topLogprobs = topLogprobs;
         b.user = user;
+        b.modalities = modalities;
+        b.audio = audio;
         b.extra = extra;
         return b;
     }
@@ -165,6 +174,8 @@ public record CreateResponseRequest(
         private String serviceTier;
         private Integer topLogprobs;
         private String user;
+        private List<String> modalities;
+        private AudioConfig audio;
         private Map<String, JsonNode> extra = Map.of();
 
         private Builder() {}
@@ -331,6 +342,18 @@ public record CreateResponseRequest(
             return this;
         }
 
+        /** Sets {@code modalities}: the output modalities, e.g. {@code ["text","audio"]} (a gateway extension). */
+        public Builder modalities(List<String> modalities) {
+            this.modalities = modalities;
+            return this;
+        }
+
+        /** Sets {@code audio}: the voice and format of audio output (a gateway extension). */
+        public Builder audio(AudioConfig audio) {
+            this.audio = audio;
+            return this;
+        }
+
         /** Sets the unknown fields to carry. */
         public Builder extra(Map<String, JsonNode> extra) {
             this.extra = extra;
@@ -373,6 +396,8 @@ public record CreateResponseRequest(
                     serviceTier,
                     topLogprobs,
                     user,
+                    modalities,
+                    audio,
                     extra);
         }
     }

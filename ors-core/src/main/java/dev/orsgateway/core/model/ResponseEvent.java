@@ -17,8 +17,9 @@ import java.util.Map;
  * A streaming event of the Open Responses API. Every event carries its {@code type} and a {@code sequence_number}
  * that increases strictly from 0 within one response. Besides the spec's 24 events, OpenAI's two events of custom
  * tool calls ({@code response.custom_tool_call_input.delta} and {@code .done}) are modelled: they are sent only to
- * clients that declare custom tools. Events of unknown types (provider extensions) are read as
- * {@link Unknown} and written back unchanged.
+ * clients that declare custom tools. This gateway's own extension events, {@code ors:output_audio.delta} and
+ * {@code .done}, carry audio the model speaks, and come only to clients that ask for audio. Events of unknown types
+ * (provider extensions) are read as {@link Unknown} and written back unchanged.
  */
 @JsonTypeInfo(
         use = JsonTypeInfo.Id.NAME,
@@ -71,6 +72,8 @@ import java.util.Map;
             value = ResponseEvent.CustomToolCallInputDone.class,
             name = "response.custom_tool_call_input.done"),
     @JsonSubTypes.Type(value = ResponseEvent.Error.class, name = "error"),
+    @JsonSubTypes.Type(value = ResponseEvent.OutputAudioDelta.class, name = ResponseEvent.OutputAudioDelta.TYPE),
+    @JsonSubTypes.Type(value = ResponseEvent.OutputAudioDone.class, name = ResponseEvent.OutputAudioDone.TYPE),
 })
 @JsonPropertyOrder({"type", "sequence_number"})
 public sealed interface ResponseEvent {
@@ -1176,6 +1179,120 @@ public sealed interface ResponseEvent {
         @Override
         public Error withSequenceNumber(long sequenceNumber) {
             return new Error(sequenceNumber, error, extra);
+        }
+    }
+
+    /**
+     * A piece of the audio of an {@code output_text} part ({@code ors:output_audio.delta}, an extension event of this
+     * gateway): base64 of the next bytes, decodable on its own (as OpenAI's audio deltas are); the bytes of the
+     * deltas in order are the audio, whose base64 is the {@link OutputAudio#data()} of the finished part. It comes
+     * between the part's {@code content_part.added} and its {@link OutputAudioDone}, interleaved with the
+     * {@code output_text.delta}s of its transcript.
+     *
+     * @param sequenceNumber the event's position in its stream
+     * @param itemId the message item's id
+     * @param outputIndex the output index
+     * @param contentIndex the index of the part in the message
+     * @param delta the next piece of base64 audio
+     * @param extra unknown fields, kept
+     */
+    @JsonPropertyOrder({"type", "sequence_number", "item_id", "output_index", "content_index", "delta"})
+    record OutputAudioDelta(
+            @JsonProperty("sequence_number") long sequenceNumber,
+            @JsonProperty("item_id") String itemId,
+            @JsonProperty("output_index") int outputIndex,
+            @JsonProperty("content_index") int contentIndex,
+            String delta,
+            @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra)
+            implements ResponseEvent {
+        /** The event's {@code type}. */
+        public static final String TYPE = "ors:output_audio.delta";
+
+        /** Normalizes {@code extra}. */
+        public OutputAudioDelta {
+            extra = Extras.withoutType(extra);
+        }
+
+        /** The event without unknown fields. */
+        public OutputAudioDelta(long sequenceNumber, String itemId, int outputIndex, int contentIndex, String delta) {
+            this(sequenceNumber, itemId, outputIndex, contentIndex, delta, Map.of());
+        }
+
+        @Override
+        @JsonProperty("type")
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public OutputAudioDelta withSequenceNumber(long sequenceNumber) {
+            return new OutputAudioDelta(sequenceNumber, itemId, outputIndex, contentIndex, delta, extra);
+        }
+    }
+
+    /**
+     * The audio of an {@code output_text} part is complete ({@code ors:output_audio.done}, an extension event of this
+     * gateway); it comes before the part's {@code output_text.done}. It does not repeat the audio: the part of the
+     * {@code content_part.done} that follows holds all of it ({@link ContentPart.OutputText#audio()}).
+     *
+     * @param sequenceNumber the event's position in its stream
+     * @param itemId the message item's id
+     * @param outputIndex the output index
+     * @param contentIndex the index of the part in the message
+     * @param format the audio format, or null when unknown
+     * @param id the provider's audio id, or null
+     * @param expiresAt when the provider forgets {@code id}, in Unix seconds, or null
+     * @param extra unknown fields, kept
+     */
+    @JsonPropertyOrder({
+        "type",
+        "sequence_number",
+        "item_id",
+        "output_index",
+        "content_index",
+        "format",
+        "id",
+        "expires_at"
+    })
+    record OutputAudioDone(
+            @JsonProperty("sequence_number") long sequenceNumber,
+            @JsonProperty("item_id") String itemId,
+            @JsonProperty("output_index") int outputIndex,
+            @JsonProperty("content_index") int contentIndex,
+            String format,
+            String id,
+            @JsonProperty("expires_at") Long expiresAt,
+            @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra)
+            implements ResponseEvent {
+        /** The event's {@code type}. */
+        public static final String TYPE = "ors:output_audio.done";
+
+        /** Normalizes {@code extra}. */
+        public OutputAudioDone {
+            extra = Extras.withoutType(extra);
+        }
+
+        /** The event without unknown fields. */
+        public OutputAudioDone(
+                long sequenceNumber,
+                String itemId,
+                int outputIndex,
+                int contentIndex,
+                String format,
+                String id,
+                Long expiresAt) {
+            this(sequenceNumber, itemId, outputIndex, contentIndex, format, id, expiresAt, Map.of());
+        }
+
+        @Override
+        @JsonProperty("type")
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public OutputAudioDone withSequenceNumber(long sequenceNumber) {
+            return new OutputAudioDone(sequenceNumber, itemId, outputIndex, contentIndex, format, id, expiresAt, extra);
         }
     }
 

@@ -11,6 +11,7 @@ import dev.orsgateway.core.model.Item;
 import dev.orsgateway.core.model.ItemStatus;
 import dev.orsgateway.core.model.LogProb;
 import dev.orsgateway.core.model.MessageRole;
+import dev.orsgateway.core.model.OutputAudio;
 import dev.orsgateway.core.model.Response;
 import dev.orsgateway.core.model.ResponseError;
 import dev.orsgateway.core.model.ResponseEvent;
@@ -186,6 +187,53 @@ class ResponseReplayTest {
         for (ResponseEvent event : events) {
             SpecSchemas.assertValidEvent(OrsJson.tree(event));
         }
+    }
+
+    @Test
+    void aSpokenPartReplaysItsAudioAsOneDeltaBeforeItsTextIsDone() {
+        ContentPart.OutputText spoken = new ContentPart.OutputText("Hi there!")
+                .withAudio(new OutputAudio("wav", "UklGRiQAAABXQVZF", "audio_1", 1_764_971_571L));
+        Item.Message message =
+                new Item.Message("msg_1", ItemStatus.COMPLETED, MessageRole.ASSISTANT, List.of(spoken), null, Map.of());
+        Response stored = stored(ResponseStatus.COMPLETED, List.of(message));
+
+        List<ResponseEvent> events = ResponseReplay.events(stored, -1);
+
+        assertThat(events)
+                .extracting(ResponseEvent::type)
+                .containsExactly(
+                        "response.created",
+                        "response.in_progress",
+                        "response.output_item.added",
+                        "response.content_part.added",
+                        "response.output_text.delta",
+                        "ors:output_audio.delta",
+                        "ors:output_audio.done",
+                        "response.output_text.done",
+                        "response.content_part.done",
+                        "response.output_item.done",
+                        "response.completed");
+        assertThat(events.get(5)).isEqualTo(new ResponseEvent.OutputAudioDelta(5, "msg_1", 0, 0, "UklGRiQAAABXQVZF"));
+        assertThat(events.get(6))
+                .isEqualTo(new ResponseEvent.OutputAudioDone(6, "msg_1", 0, 0, "wav", "audio_1", 1_764_971_571L));
+        assertThat(((ResponseEvent.ContentPartAdded) events.get(3)).part())
+                .isEqualTo(new ContentPart.OutputText("", List.of(), null, Map.of()));
+        assertThat(((ResponseEvent.ContentPartDone) events.get(8)).part()).isEqualTo(spoken);
+        for (ResponseEvent event : events) {
+            SpecSchemas.assertValidEvent(OrsJson.tree(event));
+        }
+        // A field that is not audio this gateway wrote is replayed as stored, with no audio events.
+        Item.Message odd = new Item.Message(
+                "msg_2",
+                ItemStatus.COMPLETED,
+                MessageRole.ASSISTANT,
+                List.of(new ContentPart.OutputText(
+                        "x", List.of(), null, Map.of(OutputAudio.FIELD, OrsJson.tree("not audio")))),
+                null,
+                Map.of());
+        assertThat(ResponseReplay.events(stored(ResponseStatus.COMPLETED, List.of(odd)), -1))
+                .extracting(ResponseEvent::type)
+                .noneMatch(type -> type.startsWith("ors:"));
     }
 
     @Test

@@ -50,6 +50,11 @@ import java.util.stream.Collectors;
  * {@link #eventErrors} and {@link #inputItemErrors} do this; {@link #errors} and {@link #assertValid} check one spec
  * schema only.
  *
+ * <p>This gateway's own extensions (slug {@code ors:}: the events {@link #ORS_EVENT_SCHEMAS} and the
+ * {@value #ORS_AUDIO_FIELD} field of {@code output_text} parts) are validated against {@code ors/extensions.schema.json}
+ * by the same methods; the parts, items and responses that carry the field are still validated against the spec,
+ * which allows extra fields there.
+ *
  * <p>Thread-safe; the documents are read and parsed once per class loader.
  */
 public final class SpecSchemas {
@@ -87,6 +92,20 @@ public final class SpecSchemas {
             "response.custom_tool_call_input.delta", "CustomToolCallInputDeltaEvent",
             "response.custom_tool_call_input.done", "CustomToolCallInputDoneEvent");
 
+    /** Classpath location of the schema of this gateway's own extensions. */
+    public static final String ORS_RESOURCE = "ors/extensions.schema.json";
+
+    /** The IRI the extensions schema document is registered under (its {@code $id}; never fetched). */
+    public static final String ORS_IRI = "https://ors-gateway.dev/test/ors/extensions.schema.json";
+
+    /** This gateway's extension event types, to the schema of each in the extensions schema. */
+    public static final Map<String, String> ORS_EVENT_SCHEMAS = Map.of(
+            "ors:output_audio.delta", "OutputAudioDeltaEvent",
+            "ors:output_audio.done", "OutputAudioDoneEvent");
+
+    /** The extension field of an {@code output_text} part that carries the audio it transcribes. */
+    public static final String ORS_AUDIO_FIELD = "ors:output_audio";
+
     private static final String SCHEMAS_POINTER = "/components/schemas";
     private static final String EVENT_SCHEMA_SUFFIX = "StreamingEvent";
 
@@ -115,6 +134,7 @@ public final class SpecSchemas {
         final Map<String, String> eventSchemaByType;
         final Map<String, Schema> schemas = new ConcurrentHashMap<>();
         final Map<String, Schema> openAiSchemas = new ConcurrentHashMap<>();
+        final Map<String, Schema> orsSchemas = new ConcurrentHashMap<>();
 
         private Spec(JsonNode document, SchemaRegistry registry, Map<String, String> eventSchemaByType) {
             this.document = document;
@@ -125,6 +145,7 @@ public final class SpecSchemas {
         static Spec load() {
             String text = readResource(RESOURCE);
             String openAi = readResource(OPENAI_RESOURCE);
+            String ors = readResource(ORS_RESOURCE);
             JsonNode document;
             try {
                 document = OrsJson.mapper().readTree(text);
@@ -146,7 +167,7 @@ public final class SpecSchemas {
             SchemaRegistry registry = SchemaRegistry.withDefaultDialect(
                     dialect,
                     builder -> builder.schemaRegistryConfig(config)
-                            .schemas(Map.of(DOCUMENT_IRI, text, OPENAI_IRI, openAi)));
+                            .schemas(Map.of(DOCUMENT_IRI, text, OPENAI_IRI, openAi, ORS_IRI, ors)));
             return new Spec(document, registry, eventMap(document));
         }
 
@@ -192,6 +213,14 @@ public final class SpecSchemas {
         Schema openAiSchema(String name) {
             return openAiSchemas.computeIfAbsent(name, n -> {
                 Schema schema = registry.getSchema(SchemaLocation.of(OPENAI_IRI + "#/$defs/" + n));
+                schema.initializeValidators();
+                return schema;
+            });
+        }
+
+        Schema orsSchema(String name) {
+            return orsSchemas.computeIfAbsent(name, n -> {
+                Schema schema = registry.getSchema(SchemaLocation.of(ORS_IRI + "#/$defs/" + n));
                 schema.initializeValidators();
                 return schema;
             });
@@ -279,9 +308,12 @@ public final class SpecSchemas {
             String type = event.path("type").asText("");
             String schema = OPENAI_EVENT_SCHEMAS.containsKey(type)
                     ? "OpenAI " + OPENAI_EVENT_SCHEMAS.get(type)
-                    : OPENAI_ITEM_TYPES.contains(event.path("item").path("type").asText(""))
-                            ? "OpenAI OutputItemEvent"
-                            : eventSchemaName(event);
+                    : ORS_EVENT_SCHEMAS.containsKey(type)
+                            ? "ORS " + ORS_EVENT_SCHEMAS.get(type)
+                            : OPENAI_ITEM_TYPES.contains(
+                                            event.path("item").path("type").asText(""))
+                                    ? "OpenAI OutputItemEvent"
+                                    : eventSchemaName(event);
             throw new AssertionError(failure("not a valid " + schema, event, errors));
         }
     }
@@ -296,19 +328,35 @@ public final class SpecSchemas {
         List<String> errors = new ArrayList<>();
         JsonNode stripped = strip(response, errors, "$");
         errors.addAll(errors("ResponseResource", stripped));
+        audioFieldErrors(response, "$", errors);
         return List.copyOf(errors);
     }
 
     /**
      * Validation messages of one streaming event: OpenAI's custom tool input events and {@code output_item} events
-     * carrying an OpenAI-only item against the OpenAI schema; lifecycle events with their response checked as
-     * {@link #responseErrors} does; every other event against its spec schema.
+     * carrying an OpenAI-only item against the OpenAI schema; this gateway's extension events against the extensions
+     * schema; lifecycle events with their response checked as {@link #responseErrors} does; every other event
+     * against its spec schema (and any {@value #ORS_AUDIO_FIELD} field in it against the extensions schema).
      */
     public static List<String> eventErrors(JsonNode event) {
         JsonNode type = event == null ? null : event.get("type");
         if (type != null && type.isTextual() && OPENAI_EVENT_SCHEMAS.containsKey(type.asText())) {
             return openAiErrors(OPENAI_EVENT_SCHEMAS.get(type.asText()), event);
         }
+        if (type != null && type.isTextual() && ORS_EVENT_SCHEMAS.containsKey(type.asText())) {
+            return orsErrors(ORS_EVENT_SCHEMAS.get(type.asText()), event);
+        }
+        List<String> audio = new ArrayList<>();
+        audioFieldErrors(event, "$", audio);
+        if (!audio.isEmpty()) {
+            List<String> errors = new ArrayList<>(audio);
+            errors.addAll(standardEventErrors(event));
+            return List.copyOf(errors);
+        }
+        return standardEventErrors(event);
+    }
+
+    private static List<String> standardEventErrors(JsonNode event) {
         String item = event == null ? "" : event.path("item").path("type").asText("");
         if (OPENAI_ITEM_TYPES.contains(item)) {
             return openAiErrors("OutputItemEvent", event);
@@ -343,6 +391,41 @@ public final class SpecSchemas {
             messages.add("(OpenAI " + name + ") " + error);
         }
         return List.copyOf(messages);
+    }
+
+    /** Validation messages of {@code instance} against the extensions schema's {@code $defs/<name>}. */
+    public static List<String> orsErrors(String name, JsonNode instance) {
+        List<Error> errors = Holder.SPEC.orsSchema(name).validate(instance);
+        List<String> messages = new ArrayList<>(errors.size());
+        for (Error error : errors) {
+            messages.add("(ORS " + name + ") " + error);
+        }
+        return List.copyOf(messages);
+    }
+
+    /** Checks every {@value #ORS_AUDIO_FIELD} field of an {@code output_text} part within {@code node}. */
+    private static void audioFieldErrors(JsonNode node, String at, List<String> errors) {
+        if (node == null) {
+            return;
+        }
+        if (node.isObject()) {
+            JsonNode audio = node.get(ORS_AUDIO_FIELD);
+            if (audio != null) {
+                if (!"output_text".equals(node.path("type").asText(""))) {
+                    errors.add(at + ": " + ORS_AUDIO_FIELD + " on a part of type " + node.path("type"));
+                }
+                prefixed(errors, at + "." + ORS_AUDIO_FIELD, orsErrors("OutputAudio", audio));
+            }
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                if (!field.getKey().equals(ORS_AUDIO_FIELD) && field.getValue().isContainerNode()) {
+                    audioFieldErrors(field.getValue(), at + "." + field.getKey(), errors);
+                }
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                audioFieldErrors(node.get(i), at + "[" + i + "]", errors);
+            }
+        }
     }
 
     /** A copy of {@code response} without what the OpenAI schema checks, whose messages go to {@code errors}. */

@@ -167,6 +167,13 @@ final class MessageAssembler {
         return String.join("\n", texts);
     }
 
+    /**
+     * An assistant turn: its text and refusal. A spoken part (an {@code output_text} with audio) goes back as its
+     * transcript, never as the chat {@code audio: {"id":...}} reference: OpenAI keeps the audio behind that id only
+     * until its {@code expires_at} (then the request fails), only for the account that made it, and no other
+     * provider knows it, while a conversation may be continued later and on another upstream. The transcript is what
+     * the model said, and any model reads it.
+     */
     private void assistant(List<ContentPart> content, Where where) {
         StringBuilder text = null;
         StringBuilder refusal = null;
@@ -269,14 +276,66 @@ final class MessageAssembler {
                 where.param(at + ".file_data"), where.path(at) + ": an input_file needs file_data or file_id.");
     }
 
+    /**
+     * OpenAI's {@code input_audio} part, the one shape its clients send (Chat Completions' and the Responses types'
+     * {@code ResponseInputAudio} alike): {@code {"type":"input_audio","input_audio":{"data":<base64>,"format":...}}}.
+     * The same part in chat form; anything else is a 400 naming the field, before the upstream is called.
+     */
     private static ChatContentPart audio(ContentPart.InputAudio audio, Where where, String at) {
-        if (audio.inputAudio() == null || audio.inputAudio().data() == null) {
+        ContentPart.InputAudio.AudioData payload = audio.inputAudio();
+        if (payload == null) {
+            boolean flat = audio.extra().containsKey("data") || audio.extra().containsKey("audio");
+            throw Checks.missing(
+                    where.param(at + ".input_audio"),
+                    where.path(at + ".input_audio") + " is required on an input_audio part"
+                            + (flat ? " (data and format go inside it)" : "")
+                            + ": {\"type\":\"input_audio\",\"input_audio\":{\"data\":<base64>,\"format\":\"wav\"}}.");
+        }
+        String data = payload.data();
+        if (data == null) {
             throw Checks.missing(
                     where.param(at + ".input_audio.data"),
-                    where.path(at + ".input_audio.data") + " is required on an input_audio part.");
+                    where.path(at + ".input_audio.data") + " is required on an input_audio part: the audio, base64.");
         }
-        return new ChatContentPart.InputAudioPart(new ChatContentPart.InputAudio(
-                audio.inputAudio().data(), audio.inputAudio().format()));
+        int bad = firstNonBase64(data);
+        if (data.isEmpty() || bad >= 0) {
+            throw Checks.reject(
+                    where.param(at + ".input_audio.data"),
+                    Checks.INVALID,
+                    where.path(at + ".input_audio.data")
+                            + (data.isEmpty()
+                                    ? " is empty; it must be the audio, base64."
+                                    : " must be base64 (without a data: URL prefix); character " + bad + " is '"
+                                            + data.charAt(bad) + "'."));
+        }
+        String format = payload.format();
+        if (format == null || format.isBlank()) {
+            throw Checks.missing(
+                    where.param(at + ".input_audio.format"),
+                    where.path(at + ".input_audio.format") + " is required on an input_audio part: 'wav' or 'mp3'.");
+        }
+        return new ChatContentPart.InputAudioPart(new ChatContentPart.InputAudio(data, format));
+    }
+
+    /** The index of the first character that base64 (standard or URL-safe, wrapped or not) cannot hold, or -1. */
+    private static int firstNonBase64(String data) {
+        for (int i = 0; i < data.length(); i++) {
+            char c = data.charAt(i);
+            boolean ok = (c >= 'A' && c <= 'Z')
+                    || (c >= 'a' && c <= 'z')
+                    || (c >= '0' && c <= '9')
+                    || c == '+'
+                    || c == '/'
+                    || c == '='
+                    || c == '-'
+                    || c == '_'
+                    || c == '\n'
+                    || c == '\r';
+            if (!ok) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static OrsException unsupportedPart(ContentPart part, Where where, String at, String context) {

@@ -7,6 +7,7 @@ import dev.orsgateway.core.chat.ChatMessage;
 import dev.orsgateway.core.chat.ChatTool;
 import dev.orsgateway.core.chat.ChatToolChoice;
 import dev.orsgateway.core.chat.ResponseFormat;
+import dev.orsgateway.core.model.AudioConfig;
 import dev.orsgateway.core.model.CreateResponseRequest;
 import dev.orsgateway.core.model.Item;
 import dev.orsgateway.core.model.TextConfig;
@@ -16,6 +17,7 @@ import dev.orsgateway.transcoder.TranscoderOptions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -33,6 +35,7 @@ public final class RequestTranslator {
     private static final Set<String> TRUNCATIONS = Set.of("auto", "disabled");
     private static final String INCLUDE_LOGPROBS = "message.output_text.logprobs";
     private static final int MAX_METADATA_KEYS = 16;
+    private static final Set<String> MODALITIES = Set.of("text", "audio");
 
     private final TranscoderOptions options;
 
@@ -56,6 +59,7 @@ public final class RequestTranslator {
         identifiers(request, chat);
         logprobs(request, chat);
         text(request.text(), chat);
+        audioOutput(request, chat);
         ToolCatalog catalog = ToolCatalog.of(request.tools(), history, request.input(), true);
         tools(request, catalog, chat);
         if (request.reasoning() != null && request.reasoning().effort() != null) {
@@ -209,6 +213,66 @@ public final class RequestTranslator {
                             + "' is not supported; use 'text', 'json_schema' or 'json_object'.");
         }
         chat.verbosity(text.verbosity());
+    }
+
+    /**
+     * {@code modalities} and {@code audio}, this gateway's extension fields for spoken answers, checked and passed as
+     * the chat parameters of the same names. The model speaks only when asked to, so a client that did not ask never
+     * meets the audio extension events.
+     */
+    private static void audioOutput(CreateResponseRequest request, ChatCompletionRequest.Builder chat) {
+        List<String> modalities = request.modalities();
+        AudioConfig audio = request.audio();
+        boolean speaks = false;
+        if (modalities != null) {
+            if (modalities.isEmpty()) {
+                throw Checks.reject(
+                        "modalities",
+                        Checks.INVALID,
+                        "modalities must name at least one output modality: [\"text\"] or [\"text\",\"audio\"].");
+            }
+            for (int i = 0; i < modalities.size(); i++) {
+                String modality = modalities.get(i);
+                if (modality == null || !MODALITIES.contains(modality)) {
+                    throw Checks.reject(
+                            "modalities[" + i + "]",
+                            Checks.UNSUPPORTED_VALUE,
+                            "modalities[" + i + "] must be 'text' or 'audio', got '" + Checks.clip(modality) + "'.");
+                }
+            }
+            speaks = modalities.contains("audio");
+        }
+        if (speaks) {
+            if (audio == null) {
+                throw Checks.missing(
+                        "audio",
+                        "audio is required when modalities includes 'audio': {\"voice\":\"alloy\",\"format\":\"wav\"}.");
+            }
+            if (audio.voice() == null) {
+                throw Checks.missing("audio.voice", "audio.voice is required: a voice name such as 'alloy'.");
+            }
+            if (!audio.voice().isTextual() && !audio.voice().isObject()) {
+                throw Checks.reject(
+                        "audio.voice",
+                        Checks.INVALID,
+                        "audio.voice must be a voice name or a custom voice object ({\"id\":...}), got "
+                                + audio.voice().getNodeType().toString().toLowerCase(Locale.ROOT) + ".");
+            }
+            if (audio.format() == null || audio.format().isBlank()) {
+                throw Checks.missing(
+                        "audio.format", "audio.format is required: the audio format, e.g. 'wav', 'mp3' or 'pcm16'.");
+            }
+        } else if (audio != null) {
+            throw Checks.reject(
+                    "audio",
+                    Checks.INVALID,
+                    "audio sets how the model speaks, but modalities does not include 'audio'; send modalities:"
+                            + " [\"text\",\"audio\"] with it.");
+        }
+        chat.modalities(modalities);
+        if (audio != null) {
+            chat.audio(new ChatCompletionRequest.AudioOptions(audio.voice(), audio.format(), audio.extra()));
+        }
     }
 
     private void tools(CreateResponseRequest request, ToolCatalog catalog, ChatCompletionRequest.Builder chat) {
