@@ -87,6 +87,24 @@ class RoutingConfigTest {
     }
 
     @Test
+    void theReadmesRoutingFileIsTheExampleFileAndIsValid() throws Exception {
+        Path example = Path.of(System.getProperty("user.dir")).resolve("gateway.example.yaml");
+        String readme = Files.readString(Path.of(System.getProperty("user.dir")).resolveSibling("README.md"));
+        String section = readme.substring(readme.indexOf("## Several providers"));
+        String block = section.substring(section.indexOf("```yaml\n") + "```yaml\n".length());
+        block = block.substring(0, block.indexOf("```"));
+        String file = Files.readString(example);
+
+        assertThat(file).endsWith(block);
+        RoutingConfig config = RoutingConfig.read(example, Map.of("OPENAI_API_KEY", "sk-test"));
+        assertThat(config.upstreams())
+                .extracting(RoutingConfig.UpstreamSpec::name)
+                .containsExactly("openai", "ollama");
+        assertThat(config.routes()).extracting(r -> r.pattern()).containsExactly("gpt-*", "fast", "*");
+        assertThat(config.retry()).isEqualTo(RetryPolicy.DEFAULT);
+    }
+
+    @Test
     void aJsonFileWorksTooAndAKeyWrittenInItIsNoted() throws Exception {
         Path file = write(
                 "gateway.json",

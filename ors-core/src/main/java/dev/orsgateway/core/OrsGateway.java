@@ -174,8 +174,9 @@ public final class OrsGateway {
 
     /**
      * The models this gateway serves, for {@code GET /models}: every route's exact model name, and for a route with a
-     * pattern ({@code *} for all) the models its first upstream lists that the route sends there. An upstream that
-     * fails to list its models (or takes over 10 s) is left out, with a warning; the future itself does not fail.
+     * pattern ({@code *} for all) the models its first upstream able to list them lists, where the route sends them.
+     * An upstream that fails to list its models (or takes over 10 s) is passed over, with a warning; the future itself
+     * does not fail.
      */
     public CompletableFuture<List<ModelInfo>> models() {
         return ModelList.of(gateway.router(), Duration.ofSeconds(10));

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The models a router serves, for {@code GET /models}: each route's exact name, and for a route with a pattern, the
- * models its first upstream lists that the pattern (and no earlier route) sends there. An upstream that cannot list
- * its models within the timeout is left out, with a warning.
+ * models the first of its upstreams that can list them lists, where the pattern (and no earlier route) sends them. An
+ * upstream that cannot list its models within the timeout is passed over, with a warning.
  */
 public final class ModelList {
     private static final Logger log = LoggerFactory.getLogger(ModelList.class);
@@ -29,29 +29,24 @@ public final class ModelList {
         List<CompletableFuture<List<ModelInfo>>> parts = new ArrayList<>();
         Map<String, CompletableFuture<List<ModelInfo>>> listed = new LinkedHashMap<>();
         for (Route route : router.routes()) {
-            Target first = route.targets().get(0);
             if (!route.isPattern()) {
-                parts.add(CompletableFuture.completedFuture(
-                        List.of(new ModelInfo(route.pattern(), 0, first.upstream()))));
+                parts.add(CompletableFuture.completedFuture(List.of(
+                        new ModelInfo(route.pattern(), 0, route.targets().get(0).upstream()))));
                 continue;
             }
-            if (first.model() != null) {
-                continue; // every model of the pattern becomes one upstream model: nothing to list by name
-            }
-            CompletableFuture<List<ModelInfo>> upstreamModels =
-                    listed.computeIfAbsent(first.upstream(), name -> list(router, name, timeout));
-            parts.add(upstreamModels.thenApply(models -> {
-                List<ModelInfo> served = new ArrayList<>();
-                for (ModelInfo model : models) {
-                    if (router.route(model.id()).filter(r -> r == route).isPresent()) {
-                        served.add(
-                                model.ownedBy() == null
-                                        ? new ModelInfo(model.id(), model.created(), first.upstream())
-                                        : model);
-                    }
+            // The first target that lists its models speaks for the route (a fallback stands in for a primary that
+            // is down); a renaming target makes every model of the pattern one model, with nothing to list by name.
+            CompletableFuture<Listing> listing = CompletableFuture.failedFuture(new IllegalStateException("none"));
+            for (Target target : route.targets()) {
+                if (target.model() != null) {
+                    break;
                 }
-                return served;
-            }));
+                CompletableFuture<List<ModelInfo>> models =
+                        listed.computeIfAbsent(target.upstream(), name -> list(router, name, timeout));
+                listing = listing.exceptionallyCompose(
+                        error -> models.thenApply(list -> new Listing(target.upstream(), list)));
+            }
+            parts.add(listing.handle((found, error) -> error != null ? List.of() : served(router, route, found)));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
             Map<String, ModelInfo> byId = new LinkedHashMap<>();
@@ -62,6 +57,22 @@ public final class ModelList {
             }
             return List.copyOf(byId.values());
         });
+    }
+
+    private record Listing(String upstream, List<ModelInfo> models) {}
+
+    /** The listed models that {@code route}, and no earlier route, serves. */
+    private static List<ModelInfo> served(Router router, Route route, Listing listing) {
+        List<ModelInfo> served = new ArrayList<>();
+        for (ModelInfo model : listing.models()) {
+            if (router.route(model.id()).filter(r -> r == route).isPresent()) {
+                served.add(
+                        model.ownedBy() == null
+                                ? new ModelInfo(model.id(), model.created(), listing.upstream())
+                                : model);
+            }
+        }
+        return served;
     }
 
     private static CompletableFuture<List<ModelInfo>> call(Router router, String name) {
@@ -75,11 +86,12 @@ public final class ModelList {
     private static CompletableFuture<List<ModelInfo>> list(Router router, String name, Duration timeout) {
         CompletableFuture<List<ModelInfo>> models = call(router, name);
         CompletableFuture<List<ModelInfo>> bounded = models.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        return bounded.exceptionally(error -> {
-            Throwable cause = RoutedCall.unwrap(error);
-            log.warn("upstream {} could not list its models, left out of the model list: {}", name, cause.toString());
-            models.cancel(true);
-            return List.of();
+        return bounded.whenComplete((list, error) -> {
+            if (error != null) {
+                Throwable cause = RoutedCall.unwrap(error);
+                log.warn("upstream {} could not list its models: {}", name, cause.toString());
+                models.cancel(true);
+            }
         });
     }
 }

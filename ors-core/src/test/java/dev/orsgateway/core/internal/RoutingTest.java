@@ -291,7 +291,7 @@ class RoutingTest {
                 .upstream("openai", failing)
                 .route(Route.forModel("fast").to("ollama", "llama3.2:3b").build())
                 .route(Route.forModel("gpt-*").to("openai").build())
-                .route(Route.forModel("*").to("ollama").build())
+                .route(Route.forModel("*").to("openai").to("ollama").build()) // openai cannot list: ollama can
                 .build();
         OrsGateway gateway = OrsGateway.builder()
                 .router(router)
