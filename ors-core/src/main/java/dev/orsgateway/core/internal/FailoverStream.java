@@ -4,6 +4,7 @@ import dev.orsgateway.core.chat.ChatChunk;
 import dev.orsgateway.core.internal.flow.Demand;
 import dev.orsgateway.core.routing.Target;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -82,14 +83,18 @@ final class FailoverStream implements Flow.Publisher<ChatChunk>, Flow.Subscripti
         if (forward != null) {
             forward.request(n);
         } else if (n <= 0) {
+            Flow.Subscriber<? super ChatChunk> subscriber = downstream;
             cancel();
-            downstream.onError(new IllegalArgumentException(Demand.nonPositiveRequestMessage(n)));
+            if (subscriber != null) {
+                subscriber.onError(new IllegalArgumentException(Demand.nonPositiveRequestMessage(n)));
+            }
         }
     }
 
     @Override
     public void cancel() {
         cancelled = true;
+        downstream = null; // rule 3.13: a cancelled subscriber is not referenced any more
         Attempt attempt;
         ScheduledFuture<?> waiting;
         synchronized (lock) {
@@ -131,7 +136,7 @@ final class FailoverStream implements Flow.Publisher<ChatChunk>, Flow.Subscripti
         }
         RoutedCall.Next next = call.failed(attempt.target, error);
         if (next == null) {
-            downstream.onError(error);
+            terminate().ifPresent(subscriber -> subscriber.onError(error));
         } else if (next.delayNanos() == 0) {
             start(next.target());
         } else {
@@ -144,6 +149,13 @@ final class FailoverStream implements Flow.Publisher<ChatChunk>, Flow.Subscripti
                 waiting.cancel(false);
             }
         }
+    }
+
+    /** The subscriber, now released: after a terminal signal nothing references it (rules 1.7, 3.13). */
+    private Optional<Flow.Subscriber<? super ChatChunk>> terminate() {
+        Flow.Subscriber<? super ChatChunk> subscriber = downstream;
+        downstream = null;
+        return Optional.ofNullable(subscriber);
     }
 
     /** One attempt at one target. */
@@ -186,13 +198,16 @@ final class FailoverStream implements Flow.Publisher<ChatChunk>, Flow.Subscripti
                 }
                 commit();
             }
-            downstream.onNext(chunk);
+            Flow.Subscriber<? super ChatChunk> subscriber = downstream;
+            if (subscriber != null) {
+                subscriber.onNext(chunk);
+            }
         }
 
         @Override
         public void onError(Throwable error) {
             if (passing) {
-                downstream.onError(error);
+                terminate().ifPresent(subscriber -> subscriber.onError(error));
             } else if (state.compareAndSet(PENDING, ABANDONED)) {
                 cancelTimer();
                 failed(this, RoutedCall.unwrap(error));
@@ -207,7 +222,7 @@ final class FailoverStream implements Flow.Publisher<ChatChunk>, Flow.Subscripti
                 }
                 commit(); // an empty stream: the transcoder decides what it means
             }
-            downstream.onComplete();
+            terminate().ifPresent(Flow.Subscriber::onComplete);
         }
 
         private void commit() {

@@ -12,6 +12,7 @@ import dev.orsgateway.core.routing.Target;
 import dev.orsgateway.core.spi.ChatCompletionsUpstream;
 import dev.orsgateway.core.upstream.UpstreamErrors;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -44,8 +45,8 @@ public final class RoutedCall {
     private int round;
     private int position;
     private int attempts;
-    private final long[] notBefore;
-    private final StringBuilder failures = new StringBuilder();
+    private long[] notBefore; // made at the first failure: most calls never fail
+    private StringBuilder failures;
 
     private volatile Target served;
 
@@ -55,8 +56,6 @@ public final class RoutedCall {
         this.route = Objects.requireNonNull(route, "route");
         this.request = Objects.requireNonNull(request, "request");
         this.responseId = responseId;
-        this.notBefore = new long[route.targets().size()];
-        java.util.Arrays.fill(notBefore, NO_WAIT);
     }
 
     /** The route taken. */
@@ -197,6 +196,11 @@ public final class RoutedCall {
      */
     Next failed(Target target, Throwable error) {
         long now = System.nanoTime();
+        if (notBefore == null) {
+            notBefore = new long[route.targets().size()];
+            Arrays.fill(notBefore, NO_WAIT);
+            failures = new StringBuilder();
+        }
         int index = position;
         OrsException failure = error instanceof OrsException ors ? ors : null;
         if (failure != null) {
