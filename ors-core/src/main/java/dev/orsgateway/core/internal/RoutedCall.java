@@ -80,6 +80,15 @@ public final class RoutedCall {
         return router.upstream(target.upstream()).orElseThrow();
     }
 
+    /** The only target, tried once: it serves (or fails) the response. */
+    private void direct(Target only) {
+        served = only;
+        attempts = 1;
+        if (router.upstreams().size() > 1) {
+            log.info("response {}: model {} routed to upstream {}", responseId, request.model(), only);
+        }
+    }
+
     private boolean isDirect() {
         return route.targets().size() == 1 && router.retryPolicy().retries() == 0 && route.firstByteTimeout() == null;
     }
@@ -89,8 +98,7 @@ public final class RoutedCall {
         Flow.Publisher<ChatChunk> chunks;
         if (isDirect()) {
             Target only = route.targets().get(0);
-            served = only;
-            attempts = 1;
+            direct(only);
             chunks = upstreamOf(only).stream(requestFor(only));
         } else {
             chunks = new FailoverStream(this);
@@ -102,8 +110,7 @@ public final class RoutedCall {
     public CompletableFuture<ChatCompletion> complete() {
         if (isDirect()) {
             Target only = route.targets().get(0);
-            served = only;
-            attempts = 1;
+            direct(only);
             return upstreamOf(only).complete(requestFor(only));
         }
         CompletableFuture<ChatCompletion> result = new CompletableFuture<>();
@@ -185,6 +192,9 @@ public final class RoutedCall {
                     target,
                     attempts - 1,
                     failures);
+        } else if (router.upstreams().size() > 1) {
+            // With a choice of upstreams, which one served is worth a line per response; with one, it is not.
+            log.info("response {}: model {} served by upstream {}", responseId, request.model(), target);
         } else if (log.isDebugEnabled()) {
             log.debug("response {}: model {} served by upstream {}", responseId, request.model(), target);
         }
