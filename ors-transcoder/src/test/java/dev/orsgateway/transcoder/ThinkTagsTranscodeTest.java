@@ -19,6 +19,7 @@ import dev.orsgateway.core.model.CreateResponseRequest;
 import dev.orsgateway.core.model.Item;
 import dev.orsgateway.core.model.Response;
 import dev.orsgateway.core.model.ResponseEvent;
+import dev.orsgateway.core.testing.UpstreamFixtures;
 import dev.orsgateway.core.testing.flow.Publishers;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,6 +111,30 @@ class ThinkTagsTranscodeTest {
 
         assertThat(whole).isEqualTo(streamed);
         assertThat(whole.output()).extracting(Item::type).containsExactly("reasoning", "message");
+    }
+
+    @Test
+    void recordedStreamsOfThinkingModelsBecomeReasoningAndAnswer() throws Exception {
+        // LM Studio passes Qwen3's <think> block through as content (lmstudio-bug-tracker#723).
+        Response qwen = StreamInvariants.check(transcode(
+                Fixtures.simpleRequest(),
+                UpstreamFixtures.expectedChunks(UpstreamFixtures.text("lmstudio/think-in-content.sse")),
+                Mode.LEADING));
+        assertThat(qwen.output()).extracting(Item::type).containsExactly("reasoning", "message");
+        assertThat(Fixtures.tree(qwen.output().get(0)).at("/content/0/text").asText())
+                .isEqualTo("The user wants the date.\n");
+        assertThat(((Item.Message) qwen.output().get(1)).text()).isEqualTo("It is Monday.");
+
+        // A DeepSeek-R1 distill's template pre-fills <think>: vLLM without a reasoning parser sends only </think>
+        // (deepseek-ai/DeepSeek-R1#352).
+        Response r1 = StreamInvariants.check(transcode(
+                Fixtures.simpleRequest(),
+                UpstreamFixtures.expectedChunks(UpstreamFixtures.text("vllm/deepseek-r1-closing-tag-only.sse")),
+                Mode.PREFILLED));
+        assertThat(r1.output()).extracting(Item::type).containsExactly("reasoning", "message");
+        assertThat(Fixtures.tree(r1.output().get(0)).at("/content/0/text").asText())
+                .isEqualTo("Okay, 9.11 versus 9.8: 0.11 < 0.80.\n");
+        assertThat(((Item.Message) r1.output().get(1)).text()).isEqualTo("9.8 is larger.");
     }
 
     private static List<ResponseEvent> transcode(CreateResponseRequest request, List<ChatChunk> chunks, Mode mode)
