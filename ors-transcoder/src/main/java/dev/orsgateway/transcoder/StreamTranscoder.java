@@ -174,9 +174,11 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
             return events;
         }
         // choices is null when the field is absent (keep-alive or vendor-only chunks), not just empty.
-        for (ChunkChoice choice : chunk.choices() == null ? List.<ChunkChoice>of() : chunk.choices()) {
-            // We ask for one choice (n is never sent); a provider that still sends others is ignored for them.
-            if (choice.index() != null && choice.index() != 0) {
+        List<ChunkChoice> choices = chunk.choices() == null ? List.of() : chunk.choices();
+        for (ChunkChoice choice : choices) {
+            // We ask for one choice (n is never sent), so a chunk's only choice is it, whatever its index (Foundry
+            // Local numbers it anew in every chunk); of several, those that are not index 0 are ignored.
+            if (choice == null || (choices.size() > 1 && choice.index() != null && choice.index() != 0)) {
                 continue;
             }
             ChatDelta delta = choice.delta();
@@ -474,11 +476,13 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
     // ---- tool calls
 
     private void onToolCallDelta(List<ResponseEvent> events, ChatToolCallDelta delta, int position) {
-        ToolCall call = callFor(events, delta, position);
-        if (delta.id() != null && call.callId == null) {
-            call.callId = delta.id();
-        }
+        // Gemini sends "id": "" with "index": null: no id, which the gateway makes when the call opens.
+        String id = delta.id() == null || delta.id().isEmpty() ? null : delta.id();
         String name = delta.function() == null ? null : delta.function().name();
+        ToolCall call = callFor(events, delta, id, name, position);
+        if (id != null && call.callId == null) {
+            call.callId = id;
+        }
         if (name != null && !name.isEmpty() && call.name == null) {
             call.name = name;
         }
@@ -545,19 +549,28 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
         return call.admitted;
     }
 
-    private ToolCall callFor(List<ResponseEvent> events, ChatToolCallDelta delta, int position) {
-        // Providers key deltas by index; some (older Ollama) omit it and send whole calls with ids instead.
+    private ToolCall callFor(
+            List<ResponseEvent> events, ChatToolCallDelta delta, String id, String name, int position) {
+        // Providers key deltas by index; some (older Ollama, Gemini) omit it and send whole calls with ids instead.
         String key;
         if (delta.index() != null) {
             key = "#" + delta.index();
-        } else if (delta.id() != null) {
-            key = "id:" + delta.id();
-        } else if (lastCall != null) {
+        } else if (id != null) {
+            key = "id:" + id;
+        } else if (lastCall == null) {
+            key = "#" + position;
+        } else if (!namesAnother(lastCall, name)) {
             return lastCall;
         } else {
-            key = "#" + position;
+            key = "#" + position + "+" + calls.size(); // a whole call after a whole call, neither keyed
         }
         ToolCall call = calls.get(key);
+        if (call != null && id != null && !id.equals(call.callId) && namesAnother(call, name)) {
+            // Ollama numbers every call of a parallel batch 0 (ollama/ollama#15457): another id naming a function at
+            // an index whose call is complete is the next call. The earlier one stays, under a key of its own.
+            calls.put(key + "/" + call.arrival, call);
+            call = null;
+        }
         if (call == null) {
             // A new call while another streams: if the live call's arguments are complete JSON (providers that
             // send calls one after another) it is finished and the new one can stream live; otherwise the
@@ -571,6 +584,11 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
         }
         lastCall = call;
         return call;
+    }
+
+    /** Whether a fragment that names {@code name} begins a call after {@code call} rather than continuing it. */
+    private static boolean namesAnother(ToolCall call, String name) {
+        return name != null && !name.isEmpty() && call.name != null && isCompleteJson(call.arguments);
     }
 
     private void openCall(List<ResponseEvent> events, ToolCall call) {

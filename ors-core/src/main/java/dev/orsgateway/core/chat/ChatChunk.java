@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.orsgateway.core.internal.Extras;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,7 @@ import java.util.Optional;
 /**
  * One {@code chat.completion.chunk} of a streamed completion (the JSON of one SSE {@code data:} line).
  *
- * @param id the completion id, the same on every chunk; {@code null} when absent
+ * @param id the completion id, the same on every chunk (an integer id is read as its text); {@code null} when absent
  * @param object {@code chat.completion.chunk}; {@code null} when absent
  * @param created the creation time in Unix seconds; {@code null} when absent
  * @param model the model that answered; {@code null} when absent
@@ -27,7 +28,9 @@ import java.util.Optional;
  */
 @JsonPropertyOrder({"id", "object", "created", "model", "system_fingerprint", "service_tier", "choices", "usage"})
 public record ChatChunk(
-        @JsonProperty("id") String id,
+        @JsonProperty("id") @JsonDeserialize(using = IdDeserializer.class)
+        String id,
+
         @JsonProperty("object") String object,
         @JsonProperty("created") Long created,
         @JsonProperty("model") String model,

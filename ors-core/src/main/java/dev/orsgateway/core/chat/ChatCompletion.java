@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.orsgateway.core.internal.Extras;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,9 @@ import java.util.Optional;
  */
 @JsonPropertyOrder({"id", "object", "created", "model", "choices", "usage", "system_fingerprint", "service_tier"})
 public record ChatCompletion(
-        @JsonProperty("id") String id,
+        @JsonProperty("id") @JsonDeserialize(using = IdDeserializer.class)
+        String id,
+
         @JsonProperty("object") String object,
         @JsonProperty("created") Long created,
         @JsonProperty("model") String model,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.orsgateway.core.internal.Extras;
 import java.util.Map;
 
@@ -19,7 +20,9 @@ import java.util.Map;
  */
 @JsonPropertyOrder({"id", "type", "function"})
 public record ChatToolCall(
-        @JsonProperty("id") String id,
+        @JsonProperty("id") @JsonDeserialize(using = IdDeserializer.class)
+        String id,
+
         @JsonProperty("type") String type,
         @JsonProperty("function") ChatFunctionCall function,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {

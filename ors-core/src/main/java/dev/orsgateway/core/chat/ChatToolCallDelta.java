@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.orsgateway.core.internal.Extras;
 import java.util.Map;
 
@@ -14,7 +15,7 @@ import java.util.Map;
  *
  * @param index the call's position among the choice's tool calls; {@code null} when absent (some Ollama versions
  *     omit it and send each call whole in one fragment)
- * @param id the call id; {@code null} on continuation fragments
+ * @param id the call id (an integer id is read as its text); {@code null} on continuation fragments
  * @param type {@code function}; {@code null} on continuation fragments
  * @param function the name and/or an arguments fragment; {@code null} when absent
  * @param extra unknown fields, kept for forwarding
@@ -22,7 +23,10 @@ import java.util.Map;
 @JsonPropertyOrder({"index", "id", "type", "function"})
 public record ChatToolCallDelta(
         @JsonProperty("index") Integer index,
-        @JsonProperty("id") String id,
+
+        @JsonProperty("id") @JsonDeserialize(using = IdDeserializer.class)
+        String id,
+
         @JsonProperty("type") String type,
         @JsonProperty("function") ChatFunctionCall function,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {

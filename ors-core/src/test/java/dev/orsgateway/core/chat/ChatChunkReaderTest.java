@@ -44,6 +44,9 @@ class ChatChunkReaderTest {
                 "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"},\"logprobs\":{\"content\":[]}}]}",
                 "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}},{\"index\":1,\"delta\":{}}]}",
                 "{\"id\":\"c\",\"created\":1.5e9,\"choices\":[]}",
+                // integer ids (some OpenAI-compatible servers): read as their text
+                "{\"id\":1764081200123,\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+                        + "\"id\":908172635,\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]}}]}",
                 "{\"id\":\"c\",\"error\":{\"message\":\"overloaded\",\"code\":503},\"choices\":[]}");
         try (InputStream in =
                 ChatChunkReaderTest.class.getResourceAsStream("/fixtures/chat/streams/openai-tool-call.sse")) {
@@ -95,12 +98,24 @@ class ChatChunkReaderTest {
     }
 
     @Test
+    void integerIdsAreReadAsTheirText() throws IOException {
+        ChatChunk chunk = new ChatChunkReader()
+                .read(bytes("{\"id\":1764081200123,\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{"
+                        + "\"index\":0,\"id\":908172635,\"function\":{\"name\":\"f\"}}]}}]}"));
+
+        assertThat(chunk.id()).isEqualTo("1764081200123");
+        assertThat(chunk.choices().get(0).delta().toolCalls().get(0).id()).isEqualTo("908172635");
+        assertThat(OrsJson.tree(chunk).get("id").isTextual()).isTrue();
+    }
+
+    @Test
     void malformedOrMistypedChunksFailAsTheMapperFails() {
         for (String json : List.of(
                 "{\"id\":\"c\",\"choices\":[",
                 "not json",
                 "",
-                "{\"id\":42,\"choices\":[]}",
+                "{\"id\":4.2,\"choices\":[]}",
+                "{\"id\":true,\"choices\":[]}",
                 "[1]",
                 "{\"choices\":[{\"delta\":{\"content\":7}}]}")) {
             assertThatThrownBy(() -> new ChatChunkReader().read(bytes(json)))

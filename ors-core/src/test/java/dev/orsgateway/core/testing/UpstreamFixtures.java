@@ -37,7 +37,27 @@ public final class UpstreamFixtures {
             "vllm/reasoning.sse",
             "openrouter/keepalive.sse",
             "groq/x-groq-usage.sse",
-            "llamacpp/answer.sse");
+            "llamacpp/answer.sse",
+            // Provider quirks (fixtures/upstream/README.md lists the report behind each)
+            "azure/content-filter.sse",
+            "azure/null-delta.sse",
+            "ollama/empty-finish-reason.sse",
+            "ollama/parallel-calls-same-index.sse",
+            "gemini/tool-calls-no-index.sse",
+            "gemini/empty-tool-call-id.sse",
+            "mistral/tool-calls-one-chunk.sse",
+            "fireworks/repeated-tool-call-header.sse",
+            "lmstudio/empty-name-fragments.sse",
+            "lmstudio/think-in-content.sse",
+            "tgi/eos-token-no-done.sse",
+            "localai/sparse-chunks.sse",
+            "proxy/data-without-space.sse",
+            "foundry-local/choice-index-per-chunk.sse",
+            "sse-starlette/crlf-ping.sse",
+            "vllm/finish-with-last-token.sse",
+            "vllm/deepseek-r1-closing-tag-only.sse",
+            "openrouter/duplicate-finish.sse",
+            "nvidia/numeric-ids.sse");
 
     private UpstreamFixtures() {}
 
