@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.orsgateway.core.routing.RetryPolicy;
 import dev.orsgateway.core.routing.Route;
 import dev.orsgateway.core.routing.Target;
+import dev.orsgateway.core.routing.ThinkTagMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -277,15 +278,24 @@ public record RoutingConfig(
                 }
                 route.firstByteTimeout(optionalDuration(spec, key, "first_byte_timeout"));
                 if (spec.has("think_tags")) {
-                    JsonNode think = spec.get("think_tags");
-                    if (!think.isBoolean()) {
-                        throw fail(key + ".think_tags", "must be true or false");
-                    }
-                    route.extractThinkTags(think.booleanValue());
+                    route.thinkTags(thinkTags(spec.get("think_tags"), key + ".think_tags"));
                 }
                 routes.add(route.build());
             }
             return routes;
+        }
+
+        private ThinkTagMode thinkTags(JsonNode node, String key) {
+            if (node.isBoolean()) {
+                return node.booleanValue() ? ThinkTagMode.LEADING : ThinkTagMode.OFF;
+            }
+            String mode = node.isTextual() ? node.textValue().trim().toLowerCase(Locale.ROOT) : "";
+            return switch (mode) {
+                case "leading" -> ThinkTagMode.LEADING;
+                case "prefilled" -> ThinkTagMode.PREFILLED;
+                case "off" -> ThinkTagMode.OFF;
+                default -> throw fail(key, "must be leading, prefilled or off (true: leading), was " + node);
+            };
         }
 
         private Target target(JsonNode node, String key, List<String> upstreams) {

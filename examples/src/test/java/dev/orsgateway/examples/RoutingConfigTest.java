@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orsgateway.core.routing.RetryPolicy;
 import dev.orsgateway.core.routing.Target;
+import dev.orsgateway.core.routing.ThinkTagMode;
 import dev.orsgateway.examples.StandaloneServer.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ class RoutingConfigTest {
                   - model: fast
                     to:
                       - {upstream: ollama, model: "llama3.2:3b"}
-                    think_tags: true
+                    think_tags: prefilled
                   - model: "*"
                     to: ollama
                 retry:
@@ -79,7 +80,8 @@ class RoutingConfigTest {
         assertThat(config.routes().get(0).targets()).containsExactly(Target.of("openai"), Target.of("azure"));
         assertThat(config.routes().get(0).firstByteTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(config.routes().get(1).targets()).containsExactly(Target.of("ollama", "llama3.2:3b"));
-        assertThat(config.routes().get(1).extractThinkTags()).isTrue();
+        assertThat(config.routes().get(1).thinkTags()).isEqualTo(ThinkTagMode.PREFILLED);
+        assertThat(config.routes().get(0).thinkTags()).isEqualTo(ThinkTagMode.OFF);
         assertThat(config.routes().get(2).targets()).containsExactly(Target.of("ollama"));
         assertThat(config.retry())
                 .isEqualTo(new RetryPolicy(1, Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(20)));
@@ -135,7 +137,7 @@ class RoutingConfigTest {
             unknown target | {upstreams: {a: {url: 'http://h/v1'}}, routes: [{model: m, to: [a, b]}]} | routes[0].to[1]: names upstream 'b', which is not under 'upstreams' (there: a)
             no targets | {upstreams: {a: {url: 'http://h/v1'}}, routes: [{model: m, to: []}]} | routes[0].to: must list at least one upstream
             duplicate route | {upstreams: {a: {url: 'http://h/v1'}}, routes: [{model: m, to: [a]}, {model: m, to: [a]}]} | routes[1].model: 'm' is routed twice
-            bad think_tags | {upstreams: {a: {url: 'http://h/v1'}}, routes: [{model: m, to: [a], think_tags: 'yes'}]} | routes[0].think_tags: must be true or false
+            bad think_tags | {upstreams: {a: {url: 'http://h/v1'}}, routes: [{model: m, to: [a], think_tags: 'yes'}]} | routes[0].think_tags: must be leading, prefilled or off (true: leading)
             negative retries | {upstreams: {a: {url: 'http://h/v1'}}, routes: [{model: m, to: [a]}], retry: {retries: -1}} | retry.retries: must be a whole number of at least 0
             not yaml | upstreams: [unclosed, {a: | not valid YAML
             """)

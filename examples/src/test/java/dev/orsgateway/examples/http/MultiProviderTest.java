@@ -71,6 +71,12 @@ class MultiProviderTest {
                         to: [down, secondary]
                       - model: big
                         to: [primary]
+                      - model: qwen3-thinking
+                        to: [secondary]
+                        think_tags: leading
+                      - model: deepseek-r1
+                        to: [secondary]
+                        think_tags: prefilled
                       - model: "*"
                         to: [secondary]
                     retry:
@@ -246,7 +252,13 @@ class MultiProviderTest {
         // "fast" is its own route; the catch-all lists the secondary's models that no earlier route takes.
         assertThat(ids)
                 .as(reply.body())
-                .containsExactly("fast@secondary", "refused@down", "big@primary", "qwen3@scripted");
+                .containsExactly(
+                        "fast@secondary",
+                        "refused@down",
+                        "big@primary",
+                        "qwen3-thinking@secondary",
+                        "deepseek-r1@secondary",
+                        "qwen3@scripted");
 
         HttpResponse<String> one = HTTP.send(
                 HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/models/gpt-4o"))
@@ -256,6 +268,43 @@ class MultiProviderTest {
         assertThat(one.statusCode()).isEqualTo(200);
         assertThat(OrsJson.mapper().readTree(one.body()).path("owned_by").asText())
                 .isEqualTo("primary");
+    }
+
+    @Test
+    void aRoutesThinkTagsBecomeAReasoningItemEvenWhenATagIsSplitAcrossChunks() throws Exception {
+        SECONDARY.enqueue(Script.text("<thi", "nk>The user greets me.</th", "ink>\n\n", "Hello!"));
+
+        JsonNode response = completed(stream("{\"model\":\"qwen3-thinking\",\"input\":\"Hi\",\"stream\":true}"));
+
+        assertThat(response.at("/output/0/type").asText())
+                .as(response.toString())
+                .isEqualTo("reasoning");
+        assertThat(response.at("/output/0/content/0/text").asText()).isEqualTo("The user greets me.");
+        assertThat(response.at("/output/1/type").asText()).isEqualTo("message");
+        assertThat(response.at("/output/1/content/0/text").asText()).isEqualTo("Hello!");
+    }
+
+    @Test
+    void aPrefilledThinkBlockEndsAtTheClosingTagInAWholeAnswerToo() throws Exception {
+        SECONDARY.enqueue(Script.text("Two plus two is four.", "</think>", "4"));
+
+        JsonNode response = completed(json("{\"model\":\"deepseek-r1\",\"input\":\"2+2?\"}"));
+
+        assertThat(response.at("/output/0/type").asText())
+                .as(response.toString())
+                .isEqualTo("reasoning");
+        assertThat(response.at("/output/0/content/0/text").asText()).isEqualTo("Two plus two is four.");
+        assertThat(response.at("/output/1/content/0/text").asText()).isEqualTo("4");
+    }
+
+    @Test
+    void withoutThinkTagsOnTheRouteTheTagsStayText() throws Exception {
+        SECONDARY.enqueue(Script.text("<think>kept</think>", "Hi"));
+
+        JsonNode response = completed(json("{\"model\":\"plain\",\"input\":\"Hi\"}"));
+
+        assertThat(response.at("/output/0/type").asText()).isEqualTo("message");
+        assertThat(response.at("/output/0/content/0/text").asText()).isEqualTo("<think>kept</think>Hi");
     }
 
     // ---- helpers

@@ -95,6 +95,32 @@ public final class RoutedCall {
 
     /** The chunks of the response: from the first target that starts answering. */
     public Flow.Publisher<ChatChunk> stream() {
+        Flow.Publisher<ChatChunk> chunks = attempts();
+        ThinkTags.Mode think = thinkMode();
+        return think == null ? chunks : ThinkTags.extract(chunks, think);
+    }
+
+    /** The whole completion: from the first target that answers. */
+    public CompletableFuture<ChatCompletion> complete() {
+        CompletableFuture<ChatCompletion> completion = calls();
+        ThinkTags.Mode think = thinkMode();
+        if (think == null) {
+            return completion;
+        }
+        CompletableFuture<ChatCompletion> extracted = completion.thenApply(whole -> ThinkTags.extract(whole, think));
+        extracted.whenComplete((whole, error) -> completion.cancel(true)); // a cancel from outside reaches the call
+        return extracted;
+    }
+
+    private ThinkTags.Mode thinkMode() {
+        return switch (route.thinkTags()) {
+            case OFF -> null;
+            case LEADING -> ThinkTags.Mode.LEADING;
+            case PREFILLED -> ThinkTags.Mode.PREFILLED;
+        };
+    }
+
+    private Flow.Publisher<ChatChunk> attempts() {
         Flow.Publisher<ChatChunk> chunks;
         if (isDirect()) {
             Target only = route.targets().get(0);
@@ -106,8 +132,7 @@ public final class RoutedCall {
         return chunks;
     }
 
-    /** The whole completion: from the first target that answers. */
-    public CompletableFuture<ChatCompletion> complete() {
+    private CompletableFuture<ChatCompletion> calls() {
         if (isDirect()) {
             Target only = route.targets().get(0);
             direct(only);

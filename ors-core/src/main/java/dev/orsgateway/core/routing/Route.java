@@ -20,14 +20,14 @@ public final class Route {
     private final String pattern;
     private final List<Target> targets;
     private final Duration firstByteTimeout;
-    private final boolean extractThinkTags;
+    private final ThinkTagMode thinkTags;
     private final String[] parts;
 
     private Route(Builder builder) {
         this.pattern = builder.pattern;
         this.targets = List.copyOf(builder.targets);
         this.firstByteTimeout = builder.firstByteTimeout;
-        this.extractThinkTags = builder.extractThinkTags;
+        this.thinkTags = builder.thinkTags;
         this.parts = pattern.contains("*") ? pattern.split("\\*", -1) : null;
     }
 
@@ -51,9 +51,9 @@ public final class Route {
         return firstByteTimeout;
     }
 
-    /** Whether {@code <think>…</think>} in the text is moved into reasoning (for models that write it there). */
-    public boolean extractThinkTags() {
-        return extractThinkTags;
+    /** Whether and how {@code <think>…</think>} in the text is moved into reasoning (for models that write it there). */
+    public ThinkTagMode thinkTags() {
+        return thinkTags;
     }
 
     /** Whether the pattern is a glob rather than one model name. */
@@ -94,7 +94,7 @@ public final class Route {
         private final String pattern;
         private final List<Target> targets = new ArrayList<>();
         private Duration firstByteTimeout;
-        private boolean extractThinkTags;
+        private ThinkTagMode thinkTags = ThinkTagMode.OFF;
 
         private Builder(String pattern) {
             Objects.requireNonNull(pattern, "pattern");
@@ -134,12 +134,11 @@ public final class Route {
         }
 
         /**
-         * Moves {@code <think>…</think>} at the start of the answer's text into reasoning, for models that write
-         * their reasoning into the text (Qwen, DeepSeek-R1 distills served without a reasoning parser). Off by
-         * default.
+         * Moves {@code <think>…</think>} in the answer's text into reasoning, for models that write their reasoning
+         * into the text (see {@link ThinkTagMode}); {@link ThinkTagMode#OFF} by default.
          */
-        public Builder extractThinkTags(boolean extract) {
-            this.extractThinkTags = extract;
+        public Builder thinkTags(ThinkTagMode mode) {
+            this.thinkTags = Objects.requireNonNull(mode, "mode");
             return this;
         }
 
