@@ -2,6 +2,7 @@ package dev.orsgateway.core.internal;
 
 import dev.orsgateway.core.chat.ChatChunk;
 import dev.orsgateway.core.internal.flow.Demand;
+import dev.orsgateway.core.internal.flow.SubscribeOnce;
 import dev.orsgateway.core.routing.Target;
 import java.util.Objects;
 import java.util.Optional;
@@ -50,14 +51,7 @@ final class FailoverStream implements Flow.Publisher<ChatChunk>, Flow.Subscripti
     public void subscribe(Flow.Subscriber<? super ChatChunk> subscriber) {
         Objects.requireNonNull(subscriber, "subscriber");
         if (!subscribed.compareAndSet(false, true)) {
-            subscriber.onSubscribe(new Flow.Subscription() {
-                @Override
-                public void request(long n) {}
-
-                @Override
-                public void cancel() {}
-            });
-            subscriber.onError(new IllegalStateException("a routed stream can be subscribed once"));
+            SubscribeOnce.refuse(subscriber, "a routed stream");
             return;
         }
         downstream = subscriber;

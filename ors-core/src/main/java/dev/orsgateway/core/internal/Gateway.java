@@ -347,7 +347,7 @@ public final class Gateway {
         });
     }
 
-    private static String outputText(Response response) {
+    static String outputText(Response response) {
         StringBuilder text = new StringBuilder();
         for (Item item : response.output()) {
             if (item instanceof Item.Message message) {

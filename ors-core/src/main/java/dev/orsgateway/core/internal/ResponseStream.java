@@ -2,6 +2,7 @@ package dev.orsgateway.core.internal;
 
 import dev.orsgateway.core.chat.ChatChunk;
 import dev.orsgateway.core.internal.flow.Demand;
+import dev.orsgateway.core.internal.flow.SubscribeOnce;
 import dev.orsgateway.core.model.ResponseEvent;
 import dev.orsgateway.core.spi.ResponseTranscoder;
 import java.util.ArrayDeque;
@@ -92,14 +93,7 @@ public final class ResponseStream
     public void subscribe(Flow.Subscriber<? super ResponseEvent> subscriber) {
         Objects.requireNonNull(subscriber, "subscriber");
         if (!subscribed.compareAndSet(false, true)) {
-            subscriber.onSubscribe(new Flow.Subscription() {
-                @Override
-                public void request(long n) {}
-
-                @Override
-                public void cancel() {}
-            });
-            subscriber.onError(new IllegalStateException("a response stream can be subscribed once"));
+            SubscribeOnce.refuse(subscriber, "a response stream");
             return;
         }
         downstream = subscriber;

@@ -11,10 +11,8 @@ import dev.orsgateway.core.chat.ChatChunk;
 import dev.orsgateway.core.chat.ChatCompletion;
 import dev.orsgateway.core.chat.ChatCompletionRequest;
 import dev.orsgateway.core.chat.ModelInfo;
-import dev.orsgateway.core.model.ContentPart;
 import dev.orsgateway.core.model.CreateResponseRequest;
 import dev.orsgateway.core.model.ErrorPayload;
-import dev.orsgateway.core.model.Item;
 import dev.orsgateway.core.model.Response;
 import dev.orsgateway.core.model.ResponseEvent;
 import dev.orsgateway.core.routing.RetryPolicy;
@@ -319,17 +317,7 @@ class RoutingTest {
     }
 
     private static String text(Response response) {
-        StringBuilder text = new StringBuilder();
-        for (Item item : response.output()) {
-            if (item instanceof Item.Message message) {
-                for (ContentPart part : message.content()) {
-                    if (part instanceof ContentPart.OutputText output) {
-                        text.append(output.text());
-                    }
-                }
-            }
-        }
-        return text.toString();
+        return Gateway.outputText(response);
     }
 
     /** An upstream that only lists models. */
