@@ -12,9 +12,15 @@ import dev.orsgateway.core.routing.Target;
 import dev.orsgateway.core.spi.ChatCompletionsUpstream;
 import dev.orsgateway.core.upstream.UpstreamErrors;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Flow;
@@ -239,7 +245,7 @@ public final class RoutedCall {
         int index = position;
         OrsException failure = error instanceof OrsException ors ? ors : null;
         if (failure != null) {
-            failure.retryAfter().ifPresent(delay -> notBefore[index] = now + saturatedNanos(delay));
+            retryAfter(failure).ifPresent(delay -> notBefore[index] = now + saturatedNanos(delay));
         }
         if (failures.length() > 0) {
             failures.append("; ");
@@ -314,6 +320,46 @@ public final class RoutedCall {
                                 + timeout.toMillis() + " ms)",
                         null),
                 504);
+    }
+
+    /**
+     * How long the upstream asked to be left alone: the exception's own delay, else the provider's
+     * {@code retry-after-ms} (OpenAI's, in milliseconds) or {@code retry-after} (seconds or an HTTP date) header.
+     */
+    static Optional<Duration> retryAfter(OrsException failure) {
+        if (failure.retryAfter().isPresent()) {
+            return failure.retryAfter();
+        }
+        Map<String, String> headers = failure.error().headers();
+        if (headers == null || headers.isEmpty()) {
+            return Optional.empty();
+        }
+        String millis = null;
+        String value = null;
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+            if (header.getKey().equalsIgnoreCase("retry-after-ms")) {
+                millis = header.getValue();
+            } else if (header.getKey().equalsIgnoreCase("retry-after")) {
+                value = header.getValue();
+            }
+        }
+        try {
+            if (millis != null) {
+                return Optional.of(Duration.ofMillis(Math.max(0, (long) Double.parseDouble(millis.trim()))));
+            }
+            if (value == null) {
+                return Optional.empty();
+            }
+            String text = value.trim();
+            if (!text.isEmpty() && Character.isDigit(text.charAt(0))) {
+                return Optional.of(Duration.ofSeconds(Math.max(0, (long) Double.parseDouble(text))));
+            }
+            ZonedDateTime when = ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME);
+            Duration until = Duration.between(Instant.now(), when.toInstant());
+            return Optional.of(until.isNegative() ? Duration.ZERO : until);
+        } catch (NumberFormatException | DateTimeParseException e) {
+            return Optional.empty(); // a header we cannot read is no instruction
+        }
     }
 
     /** Whether a failure before any output may go better on another attempt. */

@@ -20,8 +20,14 @@ import dev.orsgateway.core.routing.Route;
 import dev.orsgateway.core.routing.Router;
 import dev.orsgateway.core.spi.ChatCompletionsUpstream;
 import dev.orsgateway.core.testing.ScriptedUpstream;
+import dev.orsgateway.core.upstream.Redactor;
+import dev.orsgateway.core.upstream.UpstreamErrors;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -200,6 +206,50 @@ class RoutingTest {
         assertThat(text(response)).isEqualTo("second try");
         assertThat(a.requestCount()).isEqualTo(2);
         assertThat(waitedMillis).isGreaterThanOrEqualTo(400);
+    }
+
+    @Test
+    void aProvidersRetryAfterHeadersAreHonouredAsTheTransportsReportThem() {
+        OrsGateway gateway = gateway(
+                new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(20)),
+                Route.forModel("m").to("a").build());
+        // What a transport makes of OpenAI's 429: the headers are kept on the error, not as its own delay.
+        a.enqueueFailure(new UpstreamErrors("a", new Redactor(List.of()))
+                .fromHttp(
+                        429,
+                        "application/json",
+                        "{\"error\":{\"message\":\"Rate limit reached\",\"code\":\"rate_limit_exceeded\"}}",
+                        name -> name.equals("retry-after-ms") ? "350" : name.equals("retry-after") ? "1" : null));
+        a.enqueueText("after the wait");
+
+        long start = System.nanoTime();
+        Response response = stream(gateway, request("m")).join();
+        long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+        assertThat(text(response)).isEqualTo("after the wait");
+        assertThat(waitedMillis).isGreaterThanOrEqualTo(350);
+    }
+
+    @Test
+    void retryAfterIsReadFromSecondsMillisecondsOrAnHttpDate() {
+        assertThat(RoutedCall.retryAfter(withHeaders(Map.of("Retry-After", "7"))))
+                .contains(Duration.ofSeconds(7));
+        assertThat(RoutedCall.retryAfter(withHeaders(Map.of("retry-after-ms", "1500", "retry-after", "9"))))
+                .contains(Duration.ofMillis(1500));
+        String inAMinute = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(60));
+        assertThat(RoutedCall.retryAfter(withHeaders(Map.of("retry-after", inAMinute)))
+                        .orElseThrow())
+                .isBetween(Duration.ofSeconds(55), Duration.ofSeconds(61));
+        assertThat(RoutedCall.retryAfter(withHeaders(Map.of("retry-after", "soon"))))
+                .isEmpty();
+        assertThat(RoutedCall.retryAfter(withHeaders(Map.of()))).isEmpty();
+        assertThat(RoutedCall.retryAfter(OrsException.tooManyRequests("c", "m", Duration.ofSeconds(3))))
+                .contains(Duration.ofSeconds(3));
+    }
+
+    private static OrsException withHeaders(Map<String, String> headers) {
+        return new OrsException(new ErrorPayload("too_many_requests", "rate_limited", "slow down", null, headers), 429);
     }
 
     @Test
