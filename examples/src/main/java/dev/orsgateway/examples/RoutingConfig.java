@@ -68,7 +68,8 @@ public record RoutingConfig(
             "transport",
             "connect_timeout",
             "read_timeout",
-            "call_timeout");
+            "call_timeout",
+            "tool_call_ids");
     private static final Set<String> ROUTE = Set.of("model", "to", "first_byte_timeout", "think_tags");
     private static final Set<String> TARGET = Set.of("upstream", "model");
     private static final Set<String> RETRY = Set.of("retries", "initial_backoff", "max_backoff", "deadline");
@@ -93,6 +94,8 @@ public record RoutingConfig(
      * @param connectTimeout null for the server's default
      * @param readTimeout null for the transport's default
      * @param callTimeout null for the transport's default
+     * @param mistralToolCallIds whether tool call ids in requests are rewritten to Mistral's nine letters and digits
+     *     ({@code tool_call_ids: mistral}; see {@link dev.orsgateway.core.upstream.MistralToolCallIds})
      */
     public record UpstreamSpec(
             String name,
@@ -103,7 +106,8 @@ public record RoutingConfig(
             String transport,
             Duration connectTimeout,
             Duration readTimeout,
-            Duration callTimeout) {
+            Duration callTimeout,
+            boolean mistralToolCallIds) {
 
         /** Copies the headers. */
         public UpstreamSpec {
@@ -233,6 +237,16 @@ public record RoutingConfig(
                         throw fail(key + ".transport", "must be one of " + TRANSPORTS + ", was '" + transport + "'");
                     }
                 }
+                boolean mistralIds = false;
+                if (spec.has("tool_call_ids")) {
+                    String ids = string(spec.get("tool_call_ids"), key + ".tool_call_ids");
+                    if (!ids.equals("mistral") && !ids.equals("as-is")) {
+                        throw fail(
+                                key + ".tool_call_ids",
+                                "must be 'as-is' (the default) or 'mistral', was '" + ids + "'");
+                    }
+                    mistralIds = ids.equals("mistral");
+                }
                 upstreams.add(new UpstreamSpec(
                         name,
                         url,
@@ -242,7 +256,8 @@ public record RoutingConfig(
                         transport,
                         optionalDuration(spec, key, "connect_timeout"),
                         optionalDuration(spec, key, "read_timeout"),
-                        optionalDuration(spec, key, "call_timeout")));
+                        optionalDuration(spec, key, "call_timeout"),
+                        mistralIds));
             }
             return upstreams;
         }

@@ -44,6 +44,7 @@ class RoutingConfigTest {
                   ollama:
                     url: http://localhost:11434/v1
                     transport: okhttp
+                    tool_call_ids: mistral
                 routes:
                   - model: gpt-*
                     to: [openai, azure]
@@ -75,6 +76,8 @@ class RoutingConfigTest {
         assertThat(azure.apiKey()).isEqualTo("az-fallback");
         assertThat(azure.headers()).containsEntry("X-Team", "search");
         assertThat(config.upstreams().get(2).transport()).isEqualTo("okhttp");
+        assertThat(config.upstreams().get(2).mistralToolCallIds()).isTrue();
+        assertThat(openai.mistralToolCallIds()).isFalse();
 
         assertThat(config.routes()).extracting(r -> r.pattern()).containsExactly("gpt-*", "fast", "*");
         assertThat(config.routes().get(0).targets()).containsExactly(Target.of("openai"), Target.of("azure"));
@@ -131,6 +134,7 @@ class RoutingConfigTest {
             bad auth | {upstreams: {a: {url: 'http://h/v1', auth: basic}}, routes: [{model: m, to: [a]}]} | upstreams.a.auth: must be 'bearer' or 'azure', was 'basic'
             azure without key | {upstreams: {a: {url: 'http://h/v1', auth: azure}}, routes: [{model: m, to: [a]}]} | upstreams.a.api_key: is required with auth: azure
             bad transport | {upstreams: {a: {url: 'http://h/v1', transport: netty}}, routes: [{model: m, to: [a]}]} | upstreams.a.transport: must be one of [jdk, jdk-inline, okhttp], was 'netty'
+            bad tool_call_ids | {upstreams: {a: {url: 'http://h/v1', tool_call_ids: short}}, routes: [{model: m, to: [a]}]} | upstreams.a.tool_call_ids: must be 'as-is' (the default) or 'mistral', was 'short'
             bad duration | {upstreams: {a: {url: 'http://h/v1', read_timeout: soon}}, routes: [{model: m, to: [a]}]} | upstreams.a.read_timeout: must be a duration such as 500ms, 30s, 5m or PT30S, was 'soon'
             zero duration | {upstreams: {a: {url: 'http://h/v1'}}, routes: [{model: m, to: [a], first_byte_timeout: 0s}]} | routes[0].first_byte_timeout: must be positive
             empty routes | {upstreams: {a: {url: 'http://h/v1'}}, routes: []} | routes: must be a list of at least one route

@@ -58,6 +58,9 @@ class MultiProviderTest {
                         api_key: ${PRIMARY_KEY}
                       secondary:
                         url: ${SECONDARY_URL}
+                      mistral:
+                        url: ${SECONDARY_URL}
+                        tool_call_ids: mistral
                       down:
                         url: http://127.0.0.1:%d/v1
                         connect_timeout: 2s
@@ -71,6 +74,8 @@ class MultiProviderTest {
                         to: [down, secondary]
                       - model: big
                         to: [primary]
+                      - model: mistral-small
+                        to: [mistral]
                       - model: qwen3-thinking
                         to: [secondary]
                         think_tags: leading
@@ -256,6 +261,7 @@ class MultiProviderTest {
                         "fast@secondary",
                         "refused@down",
                         "big@primary",
+                        "mistral-small@mistral",
                         "qwen3-thinking@secondary",
                         "deepseek-r1@secondary",
                         "qwen3@scripted");
@@ -268,6 +274,31 @@ class MultiProviderTest {
         assertThat(one.statusCode()).isEqualTo(200);
         assertThat(OrsJson.mapper().readTree(one.body()).path("owned_by").asText())
                 .isEqualTo("primary");
+    }
+
+    @Test
+    void aToolCallBegunElsewhereContinuesOnAnUpstreamThatWantsMistralIds() throws Exception {
+        String tool = ",\"tools\":[{\"type\":\"function\",\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\","
+                + "\"properties\":{\"city\":{\"type\":\"string\"}}}}]";
+        PRIMARY.enqueue(Script.toolCalls(
+                Script.call("get_weather", "{\"city\":\"Paris\"}").withId("call_PTLP8xhu3uwZk4l3nlnrrJha")));
+        JsonNode first = completed(json("{\"model\":\"big\",\"input\":\"Weather in Paris?\"" + tool + "}"));
+        assertThat(first.at("/output/0/call_id").asText()).isEqualTo("call_PTLP8xhu3uwZk4l3nlnrrJha");
+        SECONDARY.enqueue(Script.text("18 degrees in Paris."));
+
+        JsonNode second = completed(json("{\"model\":\"mistral-small\",\"previous_response_id\":\""
+                + first.path("id").asText() + "\",\"input\":[{\"type\":\"function_call_output\","
+                + "\"call_id\":\"call_PTLP8xhu3uwZk4l3nlnrrJha\",\"output\":\"18C\"}]" + tool + "}"));
+
+        assertThat(second.at("/output/0/content/0/text").asText()).isEqualTo("18 degrees in Paris.");
+        JsonNode messages = only(SECONDARY, secondaryMark).json().path("messages");
+        String callId = messages.get(1).at("/tool_calls/0/id").asText();
+        assertThat(callId).matches("[a-zA-Z0-9]{9}");
+        assertThat(messages.get(2).path("role").asText()).isEqualTo("tool");
+        assertThat(messages.get(2).path("tool_call_id").asText()).isEqualTo(callId);
+        // What the client sees and what is stored keep the original id.
+        assertThat(second.path("previous_response_id").asText())
+                .isEqualTo(first.path("id").asText());
     }
 
     @Test
