@@ -134,7 +134,9 @@ public final class ChatTranscoder implements ResponseTranscoder {
             List<ChatToolCall> toolCalls = message.toolCalls() == null ? List.of() : message.toolCalls();
             for (int i = 0; i < toolCalls.size(); i++) {
                 ChatToolCall call = toolCalls.get(i);
-                ChatToolCallDelta delta = new ChatToolCallDelta(i, call.id(), call.type(), call.function());
+                // Unknown fields go too: Gemini's extra_content (its thought signature) must reach the item.
+                ChatToolCallDelta delta =
+                        new ChatToolCallDelta(i, call.id(), call.type(), call.function(), call.extra());
                 chunks.add(chunk(
                         completion, new ChatDelta(null, null, null, List.of(delta), null, null, null, null), null));
             }

@@ -2,6 +2,7 @@ package dev.orsgateway.transcoder;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.orsgateway.core.IdGenerator;
 import dev.orsgateway.core.OrsException;
@@ -30,6 +31,7 @@ import dev.orsgateway.core.spi.ResponseTranscoder;
 import dev.orsgateway.transcoder.internal.Base64Pieces;
 import dev.orsgateway.transcoder.internal.BuiltInItems;
 import dev.orsgateway.transcoder.internal.CustomInput;
+import dev.orsgateway.transcoder.internal.ExtraContent;
 import dev.orsgateway.transcoder.internal.ToolCatalog;
 import dev.orsgateway.transcoder.internal.ToolPolicy;
 import java.time.Clock;
@@ -63,7 +65,9 @@ import org.slf4j.LoggerFactory;
  * that starts while another is unfinished, or text that arrives while a call's arguments are still incomplete, is
  * held back and emitted, whole, at the end, so that items never interleave and no fragment is lost whatever order
  * the provider sends them in. Calls to functions the request does not allow
- * ({@code tool_choice} {@code none}, {@code allowed_tools}, undeclared names) are suppressed.
+ * ({@code tool_choice} {@code none}, {@code allowed_tools}, undeclared names) are suppressed. A call's
+ * {@code extra_content} (Gemini 3's thought signature, in whichever of its fragments it comes) is kept verbatim on its
+ * item as the extension field {@code ors:extra_content}, so that the call can go back to the provider with it.
  *
  * <p>Audio ({@code delta.audio} of a model asked to speak) belongs to the message's {@code output_text} part: its
  * transcript is the part's text, with the usual {@code output_text.delta}s, and its base64 data streams in
@@ -498,6 +502,7 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
         if (arguments != null) {
             call.arguments.append(arguments);
         }
+        call.extraContent = ExtraContent.merge(call.extraContent, delta.extra());
         if (call.name == null || !admit(call)) {
             return;
         }
@@ -666,6 +671,7 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
             Item.Unknown item =
                     BuiltInItems.callItem(kind, () -> ids.newId(idPrefix(kind)), call.callId, arguments, status);
             if (item != null) {
+                item = new Item.Unknown(item.type(), ExtraContent.with(item.fields(), call.extraContent));
                 call.itemId = item.id();
                 events.add(new ResponseEvent.OutputItemAdded(
                         sequence++, call.outputIndex, BuiltInItems.withStatus(item, ItemStatus.IN_PROGRESS)));
@@ -879,6 +885,8 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
         ToolCatalog.Entry entry;
         /** The decoder of a custom tool's input, once opened. */
         CustomInput input;
+        /** The provider's {@code extra_content} (Gemini's thought signature), or null. */
+        ObjectNode extraContent;
 
         String itemId;
         int outputIndex;
@@ -896,11 +904,19 @@ public final class StreamTranscoder implements ResponseTranscoder.Session {
         Item snapshot(String arguments, String status) {
             Map<String, JsonNode> extra =
                     entry.namespace() == null ? Map.of() : Map.of("namespace", TextNode.valueOf(entry.namespace()));
-            return new Item.FunctionCall(itemId, callId, entry.name(), arguments, status, extra);
+            return new Item.FunctionCall(
+                    itemId, callId, entry.name(), arguments, status, ExtraContent.with(extra, extraContent));
         }
 
         Item customItem(String input, String status) {
-            return new Item.CustomToolCall(itemId, callId, entry.namespace(), entry.name(), input, status, Map.of());
+            return new Item.CustomToolCall(
+                    itemId,
+                    callId,
+                    entry.namespace(),
+                    entry.name(),
+                    input,
+                    status,
+                    ExtraContent.with(Map.of(), extraContent));
         }
     }
 }

@@ -1,8 +1,10 @@
 package dev.orsgateway.transcoder.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.chat.ChatContent;
 import dev.orsgateway.core.chat.ChatContentPart;
+import dev.orsgateway.core.chat.ChatFunctionCall;
 import dev.orsgateway.core.chat.ChatMessage;
 import dev.orsgateway.core.chat.ChatToolCall;
 import dev.orsgateway.core.model.ContentPart;
@@ -11,6 +13,7 @@ import dev.orsgateway.transcoder.TranscoderOptions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -366,7 +369,8 @@ final class MessageAssembler {
         toolCall(
                 call.callId(),
                 catalog.upstreamName(ToolCatalog.Kind.FUNCTION, call.namespace(), call.name()),
-                call.arguments());
+                call.arguments(),
+                providerFields(call, where));
     }
 
     private void customToolCall(Item.CustomToolCall call, Where where) {
@@ -383,7 +387,8 @@ final class MessageAssembler {
         toolCall(
                 call.callId(),
                 catalog.upstreamName(ToolCatalog.Kind.CUSTOM, call.namespace(), call.name()),
-                BuiltInItems.customArguments(call.input()));
+                BuiltInItems.customArguments(call.input()),
+                providerFields(call, where));
     }
 
     /** The call or output of a client-executed built-in ({@link BuiltInItems}); server-executed ones are skipped. */
@@ -400,16 +405,34 @@ final class MessageAssembler {
             checkCallId(mapped.callId(), where);
         }
         if (mapped.isCall()) {
-            toolCall(mapped.callId(), mapped.upstreamName(), mapped.text());
+            toolCall(mapped.callId(), mapped.upstreamName(), mapped.text(), providerFields(item, where));
         } else {
             answer(mapped.callId(), mapped.text(), where, item.type());
         }
     }
 
+    /**
+     * The chat tool call's fields besides id, type and function: the provider's {@code extra_content} that the call
+     * item keeps as {@value ExtraContent#FIELD} (Gemini refuses its own calls without their thought signatures), or
+     * none. Only an object is sent back; a client's other value is a 400.
+     */
+    private static Map<String, JsonNode> providerFields(Item call, Where where) {
+        Map<String, JsonNode> fields = ExtraContent.chatFields(ExtraContent.of(call));
+        if (fields == null) {
+            throw Checks.reject(
+                    where.param("." + ExtraContent.FIELD),
+                    Checks.INVALID,
+                    where.path("." + ExtraContent.FIELD) + " must be an object (the provider's extra_content of the"
+                            + " call, as the gateway returned it).");
+        }
+        return fields;
+    }
+
     /** One call of the model: joins the assistant turn it belongs to (see the class description). */
-    private void toolCall(String callId, String upstreamName, String arguments) {
+    private void toolCall(String callId, String upstreamName, String arguments, Map<String, JsonNode> fields) {
         callIds.add(callId);
-        ChatToolCall toolCall = ChatToolCall.function(callId, upstreamName, arguments);
+        ChatToolCall toolCall =
+                new ChatToolCall(callId, ChatToolCall.FUNCTION, new ChatFunctionCall(upstreamName, arguments), fields);
         int last = messages.size() - 1;
         if (assistantOpen && pendingReasoning == null && messages.get(last) instanceof ChatMessage.AssistantMessage a) {
             List<ChatToolCall> calls = a.toolCalls() == null ? new ArrayList<>() : new ArrayList<>(a.toolCalls());
