@@ -69,7 +69,8 @@ public record RoutingConfig(
             "connect_timeout",
             "read_timeout",
             "call_timeout",
-            "tool_call_ids");
+            "tool_call_ids",
+            "thought_signatures");
     private static final Set<String> ROUTE = Set.of("model", "to", "first_byte_timeout", "think_tags");
     private static final Set<String> TARGET = Set.of("upstream", "model");
     private static final Set<String> RETRY = Set.of("retries", "initial_backoff", "max_backoff", "deadline");
@@ -96,6 +97,8 @@ public record RoutingConfig(
      * @param callTimeout null for the transport's default
      * @param mistralToolCallIds whether tool call ids in requests are rewritten to Mistral's nine letters and digits
      *     ({@code tool_call_ids: mistral}; see {@link dev.orsgateway.core.upstream.MistralToolCallIds})
+     * @param geminiThoughtSignatures whether tool calls of the current turn without a thought signature get Google's
+     *     sentinel ({@code thought_signatures: gemini}; see {@link dev.orsgateway.core.upstream.GeminiThoughtSignatures})
      */
     public record UpstreamSpec(
             String name,
@@ -107,7 +110,8 @@ public record RoutingConfig(
             Duration connectTimeout,
             Duration readTimeout,
             Duration callTimeout,
-            boolean mistralToolCallIds) {
+            boolean mistralToolCallIds,
+            boolean geminiThoughtSignatures) {
 
         /** Copies the headers. */
         public UpstreamSpec {
@@ -247,6 +251,16 @@ public record RoutingConfig(
                     }
                     mistralIds = ids.equals("mistral");
                 }
+                boolean geminiSignatures = false;
+                if (spec.has("thought_signatures")) {
+                    String signatures = string(spec.get("thought_signatures"), key + ".thought_signatures");
+                    if (!signatures.equals("gemini") && !signatures.equals("as-is")) {
+                        throw fail(
+                                key + ".thought_signatures",
+                                "must be 'as-is' (the default) or 'gemini', was '" + signatures + "'");
+                    }
+                    geminiSignatures = signatures.equals("gemini");
+                }
                 upstreams.add(new UpstreamSpec(
                         name,
                         url,
@@ -257,7 +271,8 @@ public record RoutingConfig(
                         optionalDuration(spec, key, "connect_timeout"),
                         optionalDuration(spec, key, "read_timeout"),
                         optionalDuration(spec, key, "call_timeout"),
-                        mistralIds));
+                        mistralIds,
+                        geminiSignatures));
             }
             return upstreams;
         }

@@ -4,6 +4,7 @@ import dev.orsgateway.core.OrsGateway;
 import dev.orsgateway.core.routing.Router;
 import dev.orsgateway.core.spi.ChatCompletionsUpstream;
 import dev.orsgateway.core.spi.ResponseStore;
+import dev.orsgateway.core.upstream.GeminiThoughtSignatures;
 import dev.orsgateway.core.upstream.MistralToolCallIds;
 import dev.orsgateway.examples.scripted.ScriptedChatServer;
 import dev.orsgateway.server.OrsServlet;
@@ -204,7 +205,9 @@ public final class StandaloneServer implements AutoCloseable {
                     spec.readTimeout(),
                     spec.callTimeout());
             upstreams.add(upstream);
-            router.upstream(spec.name(), spec.mistralToolCallIds() ? MistralToolCallIds.wrap(upstream) : upstream);
+            ChatCompletionsUpstream routed = spec.mistralToolCallIds() ? MistralToolCallIds.wrap(upstream) : upstream;
+            router.upstream(
+                    spec.name(), spec.geminiThoughtSignatures() ? GeminiThoughtSignatures.wrap(routed) : routed);
         }
         routing.routes().forEach(router::route);
         return router.build();

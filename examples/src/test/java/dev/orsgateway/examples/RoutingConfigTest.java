@@ -45,6 +45,9 @@ class RoutingConfigTest {
                     url: http://localhost:11434/v1
                     transport: okhttp
                     tool_call_ids: mistral
+                  gemini:
+                    url: https://generativelanguage.googleapis.com/v1beta/openai
+                    thought_signatures: gemini
                 routes:
                   - model: gpt-*
                     to: [openai, azure]
@@ -66,7 +69,7 @@ class RoutingConfigTest {
 
         assertThat(config.upstreams())
                 .extracting(RoutingConfig.UpstreamSpec::name)
-                .containsExactly("openai", "azure", "ollama");
+                .containsExactly("openai", "azure", "ollama", "gemini");
         RoutingConfig.UpstreamSpec openai = config.upstreams().get(0);
         assertThat(openai.apiKey()).isEqualTo("sk-from-env");
         assertThat(openai.readTimeout()).isEqualTo(Duration.ofSeconds(90));
@@ -78,6 +81,8 @@ class RoutingConfigTest {
         assertThat(config.upstreams().get(2).transport()).isEqualTo("okhttp");
         assertThat(config.upstreams().get(2).mistralToolCallIds()).isTrue();
         assertThat(openai.mistralToolCallIds()).isFalse();
+        assertThat(config.upstreams().get(3).geminiThoughtSignatures()).isTrue();
+        assertThat(config.upstreams().get(2).geminiThoughtSignatures()).isFalse();
 
         assertThat(config.routes()).extracting(r -> r.pattern()).containsExactly("gpt-*", "fast", "*");
         assertThat(config.routes().get(0).targets()).containsExactly(Target.of("openai"), Target.of("azure"));
@@ -135,6 +140,7 @@ class RoutingConfigTest {
             azure without key | {upstreams: {a: {url: 'http://h/v1', auth: azure}}, routes: [{model: m, to: [a]}]} | upstreams.a.api_key: is required with auth: azure
             bad transport | {upstreams: {a: {url: 'http://h/v1', transport: netty}}, routes: [{model: m, to: [a]}]} | upstreams.a.transport: must be one of [jdk, jdk-inline, okhttp], was 'netty'
             bad tool_call_ids | {upstreams: {a: {url: 'http://h/v1', tool_call_ids: short}}, routes: [{model: m, to: [a]}]} | upstreams.a.tool_call_ids: must be 'as-is' (the default) or 'mistral', was 'short'
+            bad thought_signatures | {upstreams: {a: {url: 'http://h/v1', thought_signatures: google}}, routes: [{model: m, to: [a]}]} | upstreams.a.thought_signatures: must be 'as-is' (the default) or 'gemini', was 'google'
             bad duration | {upstreams: {a: {url: 'http://h/v1', read_timeout: soon}}, routes: [{model: m, to: [a]}]} | upstreams.a.read_timeout: must be a duration such as 500ms, 30s, 5m or PT30S, was 'soon'
             zero duration | {upstreams: {a: {url: 'http://h/v1'}}, routes: [{model: m, to: [a], first_byte_timeout: 0s}]} | routes[0].first_byte_timeout: must be positive
             empty routes | {upstreams: {a: {url: 'http://h/v1'}}, routes: []} | routes: must be a list of at least one route
