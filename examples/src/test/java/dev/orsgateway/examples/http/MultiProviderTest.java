@@ -61,6 +61,9 @@ class MultiProviderTest {
                       mistral:
                         url: ${SECONDARY_URL}
                         tool_call_ids: mistral
+                      gemini:
+                        url: ${SECONDARY_URL}
+                        thought_signatures: gemini
                       down:
                         url: http://127.0.0.1:%d/v1
                         connect_timeout: 2s
@@ -76,6 +79,8 @@ class MultiProviderTest {
                         to: [primary]
                       - model: mistral-small
                         to: [mistral]
+                      - model: gemini-3-flash-preview
+                        to: [gemini]
                       - model: qwen3-thinking
                         to: [secondary]
                         think_tags: leading
@@ -262,6 +267,7 @@ class MultiProviderTest {
                         "refused@down",
                         "big@primary",
                         "mistral-small@mistral",
+                        "gemini-3-flash-preview@gemini",
                         "qwen3-thinking@secondary",
                         "deepseek-r1@secondary",
                         "qwen3@scripted");
@@ -299,6 +305,30 @@ class MultiProviderTest {
         // What the client sees and what is stored keep the original id.
         assertThat(second.path("previous_response_id").asText())
                 .isEqualTo(first.path("id").asText());
+    }
+
+    @Test
+    void aToolCallBegunElsewhereContinuesOnGeminiWithTheSignatureGoogleDocumentsForIt() throws Exception {
+        String tool = ",\"tools\":[{\"type\":\"function\",\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\","
+                + "\"properties\":{\"city\":{\"type\":\"string\"}}}}]";
+        PRIMARY.enqueue(Script.toolCalls(
+                Script.call("get_weather", "{\"city\":\"Paris\"}").withId("call_a"),
+                Script.call("get_weather", "{\"city\":\"Rome\"}").withId("call_b")));
+        JsonNode first = completed(json("{\"model\":\"big\",\"input\":\"Weather in Paris and Rome?\"" + tool + "}"));
+        assertThat(first.at("/output/0").has("ors:extra_content")).isFalse();
+        SECONDARY.enqueue(Script.text("18 and 22 degrees."));
+
+        JsonNode second = completed(stream("{\"model\":\"gemini-3-flash-preview\",\"stream\":true,"
+                + "\"previous_response_id\":\"" + first.path("id").asText() + "\",\"input\":["
+                + "{\"type\":\"function_call_output\",\"call_id\":\"call_a\",\"output\":\"18C\"},"
+                + "{\"type\":\"function_call_output\",\"call_id\":\"call_b\",\"output\":\"22C\"}]" + tool + "}"));
+
+        assertThat(second.at("/output/0/content/0/text").asText()).isEqualTo("18 and 22 degrees.");
+        JsonNode calls = only(SECONDARY, secondaryMark).json().at("/messages/1/tool_calls");
+        assertThat(calls.at("/0/extra_content/google/thought_signature").asText())
+                .isEqualTo("skip_thought_signature_validator");
+        assertThat(calls.get(1).has("extra_content")).isFalse(); // Gemini checks a step's first call only
+        assertThat(calls.at("/0/id").asText()).isEqualTo("call_a");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orsgateway.core.json.OrsJson;
 import dev.orsgateway.core.testing.UpstreamFixtures;
+import dev.orsgateway.examples.scripted.RecordedRequest;
 import dev.orsgateway.examples.scripted.Script;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -125,6 +126,46 @@ class ProviderQuirksTest {
                         "call_297140 get_weather {\"city\":\"Paris\"}", "call_297141 get_weather {\"city\":\"Tokyo\"}");
         assertThat(response.at("/usage/input_tokens").asInt()).isEqualTo(61);
         assertThat(response.at("/usage/output_tokens").asInt()).isEqualTo(24);
+    }
+
+    @Test
+    void geminisThoughtSignaturesGoBackOnItsCallsWhenTheConversationContinues() throws Exception {
+        // Gemini 3 signs the first of parallel calls and answers 400 when the next turn lacks it (openai/codex#7519).
+        JsonNode signature = OrsJson.mapper()
+                .readTree(
+                        "{\"google\":{\"thought_signature\":\"CiQB0e2Kb3mQvX9pLr4TzW8sYcN1aHd7fJkE2uGq6oBxV5tMnS0=\"}}");
+        JsonNode first = replay("gemini/tool-calls-no-index.sse", "gemini-3-flash-preview", WEATHER_TOOL);
+        assertThat(first.at("/output/0/ors:extra_content")).isEqualTo(signature);
+        assertThat(first.at("/output/1").has("ors:extra_content")).isFalse();
+        String id = first.path("id").asText();
+        HttpResponse<String> stored = HTTP.send(
+                HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/responses/" + id))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString(UTF_8));
+        assertThat(OrsJson.mapper().readTree(stored.body()).at("/output/0/ors:extra_content"))
+                .isEqualTo(signature);
+
+        gateway.upstream().enqueue(Script.text("18 degrees in Paris, 22 in Tokyo."));
+        HttpResponse<String> reply = HTTP.send(
+                HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/responses"))
+                        .timeout(Duration.ofSeconds(20))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"model\":\"gemini-3-flash-preview\",\"previous_response_id\":\"" + id + "\","
+                                        + WEATHER_TOOL + ",\"input\":["
+                                        + "{\"type\":\"function_call_output\",\"call_id\":\"call_297140\",\"output\":\"18C\"},"
+                                        + "{\"type\":\"function_call_output\",\"call_id\":\"call_297141\",\"output\":\"22C\"}]}",
+                                UTF_8))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString(UTF_8));
+
+        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+        List<RecordedRequest> requests = gateway.upstreamRequests();
+        JsonNode calls = requests.get(requests.size() - 1).json().at("/messages/1/tool_calls");
+        assertThat(calls.get(0).get("extra_content")).isEqualTo(signature);
+        assertThat(calls.get(1).has("extra_content")).isFalse();
+        assertThat(calls.toString()).doesNotContain("ors:");
     }
 
     @Test
