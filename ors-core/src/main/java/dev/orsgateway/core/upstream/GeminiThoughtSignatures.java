@@ -3,20 +3,14 @@ package dev.orsgateway.core.upstream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.orsgateway.core.chat.ChatChunk;
-import dev.orsgateway.core.chat.ChatCompletion;
 import dev.orsgateway.core.chat.ChatCompletionRequest;
 import dev.orsgateway.core.chat.ChatMessage;
 import dev.orsgateway.core.chat.ChatToolCall;
-import dev.orsgateway.core.chat.ModelInfo;
 import dev.orsgateway.core.spi.ChatCompletionsUpstream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Flow;
 
 /**
  * An upstream that serves Gemini 3 through Google's OpenAI-compatible endpoint. Gemini returns, on each tool call,
@@ -31,18 +25,14 @@ import java.util.concurrent.Flow;
  * everything the upstream sends back is left alone. See <a
  * href="https://ai.google.dev/gemini-api/docs/thought-signatures">Google's thought signatures</a>.
  */
-public final class GeminiThoughtSignatures implements ChatCompletionsUpstream, AutoCloseable {
+public final class GeminiThoughtSignatures {
     /** The signature Google accepts in place of one it did not make. */
     public static final String SKIP_VALIDATOR = "skip_thought_signature_validator";
 
     private static final String EXTRA_CONTENT = "extra_content";
     private static final String THOUGHT_SIGNATURE = "thought_signature";
 
-    private final ChatCompletionsUpstream upstream;
-
-    private GeminiThoughtSignatures(ChatCompletionsUpstream upstream) {
-        this.upstream = upstream;
-    }
+    private GeminiThoughtSignatures() {}
 
     /**
      * {@code upstream}, with the tool calls of its requests' current turn signed as Gemini 3 requires.
@@ -50,8 +40,8 @@ public final class GeminiThoughtSignatures implements ChatCompletionsUpstream, A
      * @param upstream the upstream to send the rewritten requests to
      * @return the decorated upstream; closing it closes {@code upstream}
      */
-    public static GeminiThoughtSignatures wrap(ChatCompletionsUpstream upstream) {
-        return new GeminiThoughtSignatures(Objects.requireNonNull(upstream, "upstream"));
+    public static RewritingUpstream wrap(ChatCompletionsUpstream upstream) {
+        return RewritingUpstream.of(upstream, GeminiThoughtSignatures::rewrite);
     }
 
     /**
@@ -150,46 +140,5 @@ public final class GeminiThoughtSignatures implements ChatCompletionsUpstream, A
             }
         }
         return false;
-    }
-
-    @Override
-    public Flow.Publisher<ChatChunk> stream(ChatCompletionRequest request) {
-        return upstream.stream(rewrite(request));
-    }
-
-    @Override
-    public CompletableFuture<ChatCompletion> complete(ChatCompletionRequest request) {
-        return upstream.complete(rewrite(request));
-    }
-
-    @Override
-    public CompletableFuture<List<ModelInfo>> listModels() {
-        return upstream.listModels();
-    }
-
-    @Override
-    public String describe() {
-        return upstream.describe();
-    }
-
-    /**
-     * Closes the decorated upstream, if it can be closed.
-     *
-     * @throws IllegalStateException when closing it fails (with that failure as the cause)
-     */
-    @Override
-    public void close() {
-        if (upstream instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
-                throw new IllegalStateException("closing " + upstream.describe() + " failed", e);
-            }
-        }
     }
 }

@@ -1,11 +1,8 @@
 package dev.orsgateway.core.upstream;
 
-import dev.orsgateway.core.chat.ChatChunk;
-import dev.orsgateway.core.chat.ChatCompletion;
 import dev.orsgateway.core.chat.ChatCompletionRequest;
 import dev.orsgateway.core.chat.ChatMessage;
 import dev.orsgateway.core.chat.ChatToolCall;
-import dev.orsgateway.core.chat.ModelInfo;
 import dev.orsgateway.core.spi.ChatCompletionsUpstream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -13,8 +10,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Flow;
 import java.util.regex.Pattern;
 
 /**
@@ -28,16 +23,12 @@ import java.util.regex.Pattern;
  * same id always becomes the same one, so a call and its output stay paired, across turns too. Ids already valid,
  * and everything the upstream sends back, are left alone.
  */
-public final class MistralToolCallIds implements ChatCompletionsUpstream, AutoCloseable {
+public final class MistralToolCallIds {
     private static final Pattern VALID = Pattern.compile("[a-zA-Z0-9]{9}");
     private static final char[] ALPHABET =
             "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
 
-    private final ChatCompletionsUpstream upstream;
-
-    private MistralToolCallIds(ChatCompletionsUpstream upstream) {
-        this.upstream = upstream;
-    }
+    private MistralToolCallIds() {}
 
     /**
      * {@code upstream}, with tool call ids in its requests made valid for Mistral.
@@ -45,8 +36,8 @@ public final class MistralToolCallIds implements ChatCompletionsUpstream, AutoCl
      * @param upstream the upstream to send the rewritten requests to
      * @return the decorated upstream; closing it closes {@code upstream}
      */
-    public static MistralToolCallIds wrap(ChatCompletionsUpstream upstream) {
-        return new MistralToolCallIds(Objects.requireNonNull(upstream, "upstream"));
+    public static RewritingUpstream wrap(ChatCompletionsUpstream upstream) {
+        return RewritingUpstream.of(upstream, MistralToolCallIds::rewrite);
     }
 
     /**
@@ -138,46 +129,5 @@ public final class MistralToolCallIds implements ChatCompletionsUpstream, AutoCl
                     : assistant;
         }
         return message;
-    }
-
-    @Override
-    public Flow.Publisher<ChatChunk> stream(ChatCompletionRequest request) {
-        return upstream.stream(rewrite(request));
-    }
-
-    @Override
-    public CompletableFuture<ChatCompletion> complete(ChatCompletionRequest request) {
-        return upstream.complete(rewrite(request));
-    }
-
-    @Override
-    public CompletableFuture<List<ModelInfo>> listModels() {
-        return upstream.listModels();
-    }
-
-    @Override
-    public String describe() {
-        return upstream.describe();
-    }
-
-    /**
-     * Closes the decorated upstream, if it can be closed.
-     *
-     * @throws IllegalStateException when closing it fails (with that failure as the cause)
-     */
-    @Override
-    public void close() {
-        if (upstream instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
-                throw new IllegalStateException("closing " + upstream.describe() + " failed", e);
-            }
-        }
     }
 }

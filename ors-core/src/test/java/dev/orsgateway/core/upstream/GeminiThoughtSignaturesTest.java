@@ -104,7 +104,7 @@ class GeminiThoughtSignaturesTest {
 
         ScriptedUpstream upstream = new ScriptedUpstream();
         upstream.enqueueCompletion(upstream.completion("ok"));
-        try (GeminiThoughtSignatures gemini = GeminiThoughtSignatures.wrap(upstream)) {
+        try (RewritingUpstream gemini = GeminiThoughtSignatures.wrap(upstream)) {
             gemini.complete(request).join();
             assertThat(upstream.lastRequest()).isSameAs(request);
             assertThat(gemini.describe()).isEqualTo(upstream.describe());
