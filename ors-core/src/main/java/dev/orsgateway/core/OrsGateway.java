@@ -120,11 +120,11 @@ public final class OrsGateway {
     }
 
     /**
-     * The chat request the upstream would receive for {@code request}, history included: for logging, debugging
-     * and tests. Validates like {@link #respond}.
+     * The chat request the upstream would receive for {@code request}, history included (the first target of its
+     * route, model renamed as that target says): for logging, debugging and tests. Validates like {@link #respond}.
      */
     public ChatCompletionRequest previewUpstreamRequest(CreateResponseRequest request, String owner) {
-        return gateway.prepare(request, owner).chatRequest();
+        return gateway.prepare(request, owner).call().firstRequest();
     }
 
     /**

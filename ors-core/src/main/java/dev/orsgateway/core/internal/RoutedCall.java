@@ -74,6 +74,11 @@ public final class RoutedCall {
         return served;
     }
 
+    /** The request as the route's first target receives it. */
+    public ChatCompletionRequest firstRequest() {
+        return requestFor(route.targets().get(0));
+    }
+
     /** The request as {@code target}'s upstream receives it: the model renamed when the target says so. */
     ChatCompletionRequest requestFor(Target target) {
         String model = target.modelFor(request.model());

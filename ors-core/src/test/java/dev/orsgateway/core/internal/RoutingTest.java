@@ -93,6 +93,14 @@ class RoutingTest {
     }
 
     @Test
+    void thePreviewIsWhatTheRoutesFirstTargetReceives() {
+        OrsGateway gateway = gateway(NO_BACKOFF, Route.forModel("fast").to("b", "llama3.2:3b").to("a").build());
+
+        assertThat(gateway.previewUpstreamRequest(request("fast"), null).model()).isEqualTo("llama3.2:3b");
+        assertThat(a.requestCount() + b.requestCount()).isZero();
+    }
+
+    @Test
     void aModelNoRouteServesIsA404BeforeAnyUpstreamCall() {
         OrsGateway gateway = gateway(NO_BACKOFF, Route.forModel("gpt-*").to("a").build());
 
