@@ -80,6 +80,18 @@ class OpenAiJavaSdkTest {
     }
 
     @Test
+    void theModelListAndOneModelParseStrictly() {
+        List<String> ids = new ArrayList<>();
+        client.models().list().autoPager().forEach(model -> ids.add(model.id() + "@" + model.ownedBy()));
+
+        // One upstream serving every model: the list is what the upstream itself lists.
+        assertThat(ids).containsExactly("scripted@scripted");
+        com.openai.models.models.Model one = client.models().retrieve("any-model-name");
+        assertThat(one.id()).isEqualTo("any-model-name");
+        assertThat(one.ownedBy()).isEqualTo("default");
+    }
+
+    @Test
     void createReturnsWhatTheModelSaid() {
         gateway.upstream().enqueue(Script.text("Hello", " from", " the", " scripted", " model."));
 

@@ -94,9 +94,12 @@ class RoutingTest {
 
     @Test
     void thePreviewIsWhatTheRoutesFirstTargetReceives() {
-        OrsGateway gateway = gateway(NO_BACKOFF, Route.forModel("fast").to("b", "llama3.2:3b").to("a").build());
+        OrsGateway gateway = gateway(
+                NO_BACKOFF,
+                Route.forModel("fast").to("b", "llama3.2:3b").to("a").build());
 
-        assertThat(gateway.previewUpstreamRequest(request("fast"), null).model()).isEqualTo("llama3.2:3b");
+        assertThat(gateway.previewUpstreamRequest(request("fast"), null).model())
+                .isEqualTo("llama3.2:3b");
         assertThat(a.requestCount() + b.requestCount()).isZero();
     }
 
