@@ -16,6 +16,7 @@ import dev.orsgateway.core.routing.Router;
 import dev.orsgateway.core.spi.ChatCompletionsUpstream;
 import dev.orsgateway.core.spi.ItemPage;
 import dev.orsgateway.core.spi.PageRequest;
+import dev.orsgateway.core.spi.ResponseObserver;
 import dev.orsgateway.core.spi.ResponseStore;
 import dev.orsgateway.core.spi.ResponseTranscoder;
 import java.time.Clock;
@@ -205,6 +206,7 @@ public final class OrsGateway {
         private byte[] compactionKey;
         private String compactionPrompt = Compactor.DEFAULT_PROMPT;
         private int compactionKeepRecentItems = Compactor.DEFAULT_KEEP_RECENT_ITEMS;
+        private ResponseObserver observer = ResponseObserver.NONE;
 
         private Builder() {}
 
@@ -311,6 +313,15 @@ public final class OrsGateway {
             return this;
         }
 
+        /**
+         * Follows every response for metrics and traces (e.g. {@code ors-micrometer}'s); none by default. Its failures
+         * are logged and ignored.
+         */
+        public Builder observer(ResponseObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
+
         /** Builds the gateway. */
         public OrsGateway build() {
             if (router == null) {
@@ -334,7 +345,8 @@ public final class OrsGateway {
                     new Compactor(
                             compactionKey != null ? new CompactionCipher(compactionKey) : CompactionCipher.random(),
                             compactionPrompt,
-                            compactionKeepRecentItems)));
+                            compactionKeepRecentItems),
+                    observer));
         }
     }
 }

@@ -107,6 +107,7 @@ final class FailoverStream implements Flow.Publisher<ChatChunk>, Flow.Subscripti
         if (cancelled) {
             return;
         }
+        call.starting(target);
         Attempt attempt = new Attempt(target);
         synchronized (lock) {
             active = attempt;

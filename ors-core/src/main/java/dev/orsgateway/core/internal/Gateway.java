@@ -24,6 +24,7 @@ import dev.orsgateway.core.routing.Router;
 import dev.orsgateway.core.routing.Target;
 import dev.orsgateway.core.spi.ItemPage;
 import dev.orsgateway.core.spi.PageRequest;
+import dev.orsgateway.core.spi.ResponseObserver;
 import dev.orsgateway.core.spi.ResponseStore;
 import dev.orsgateway.core.spi.ResponseTranscoder;
 import dev.orsgateway.core.spi.StoredResponse;
@@ -57,6 +58,7 @@ public final class Gateway {
     private final int maxConcurrentResponses;
     private final Duration retryAfter;
     private final Compactor compactor;
+    private final ResponseObserver observer;
     private final AtomicInteger inProgress = new AtomicInteger();
 
     /** A gateway over the given parts, with at most {@code maxConcurrentResponses} responses in progress. */
@@ -69,7 +71,8 @@ public final class Gateway {
             String defaultModel,
             int maxConcurrentResponses,
             Duration retryAfter,
-            Compactor compactor) {
+            Compactor compactor,
+            ResponseObserver observer) {
         this.router = router;
         this.store = store;
         this.transcoder = transcoder;
@@ -79,6 +82,7 @@ public final class Gateway {
         this.maxConcurrentResponses = maxConcurrentResponses;
         this.retryAfter = retryAfter;
         this.compactor = compactor;
+        this.observer = observer;
     }
 
     /** Responses in progress now (streams open and non-streamed calls pending). */
@@ -176,12 +180,16 @@ public final class Gateway {
         }
         try {
             boolean prewarm = Prewarm.isRequested(prepared.request());
+            ResponseObserver.Watch watch = prewarm ? ResponseObserver.Watch.NONE : watch(prepared, true);
+            prepared.call().watch(watch);
             ResponseTranscoder.Session session = prewarm
                     ? Prewarm.session(prepared.initial(), clock)
                     : transcoder.open(prepared.request(), prepared.history(), prepared.initial(), ids, clock);
             ResponseStream.Builder stream = ResponseStream.builder(
                             session, prewarm ? Prewarm.reply(prepared.request().model()) : prepared.call().stream())
-                    .onTerminate(inProgress::decrementAndGet);
+                    .onTerminate(inProgress::decrementAndGet)
+                    .watch(watch)
+                    .onUpstreamFailure(prepared.call()::failedBeforeOutput);
             Function<ResponseEvent, CompletableFuture<List<ResponseEvent>>> terminal =
                     prepared.request().isStored() ? event -> persist(prepared, event, owner) : null;
             if (memory != null) {
@@ -251,13 +259,23 @@ public final class Gateway {
     public CompletableFuture<Response> complete(CreateResponseRequest request, String owner) {
         Prepared prepared = prepare(streaming(request, false), owner);
         admit();
+        ResponseObserver.Watch watch = watch(prepared, false);
+        prepared.call().watch(watch);
         CompletableFuture<ChatCompletion> call;
         try {
             call = prepared.call().complete();
         } catch (RuntimeException e) {
             inProgress.decrementAndGet();
+            watch.end(null, e);
             throw e;
         }
+        call.whenComplete((completion, error) -> {
+            if (error == null) {
+                watch.firstOutput();
+            } else if (!call.isCancelled()) {
+                prepared.call().failedBeforeOutput(error);
+            }
+        });
         CompletableFuture<Response> result = call.thenApply(completion -> transcoder.toResponse(
                         prepared.request(), prepared.history(), prepared.initial(), completion, ids, clock))
                 .thenCompose(response -> {
@@ -280,6 +298,7 @@ public final class Gateway {
         result.whenComplete((response, error) -> {
             inProgress.decrementAndGet();
             call.cancel(true);
+            watch.end(response, error == null || result.isCancelled() ? null : unwrap(error));
         });
         return result;
     }
@@ -565,7 +584,15 @@ public final class Gateway {
         return status != null ? status : ItemStatus.COMPLETED;
     }
 
+    private ResponseObserver.Watch watch(Prepared prepared, boolean streaming) {
+        return SafeWatch.start(
+                observer,
+                new ResponseObserver.Start(
+                        prepared.initial().id(), prepared.request().model(), streaming));
+    }
+
     private CompletableFuture<Void> saveAsync(Prepared prepared, Response response, String owner) {
+        long startNanos = System.nanoTime();
         CompletableFuture<Void> saved;
         try {
             Target served = prepared.call().served();
@@ -575,6 +602,7 @@ public final class Gateway {
             saved = CompletableFuture.failedFuture(e);
         }
         return saved.whenComplete((ok, error) -> {
+            prepared.call().watch().stored(System.nanoTime() - startNanos, error == null ? null : unwrap(error));
             if (error == null) {
                 log.debug("response {}: stored ({})", response.id(), response.status());
             } else {

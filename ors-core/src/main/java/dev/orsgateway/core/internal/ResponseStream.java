@@ -4,6 +4,7 @@ import dev.orsgateway.core.chat.ChatChunk;
 import dev.orsgateway.core.internal.flow.Demand;
 import dev.orsgateway.core.internal.flow.SubscribeOnce;
 import dev.orsgateway.core.model.ResponseEvent;
+import dev.orsgateway.core.spi.ResponseObserver;
 import dev.orsgateway.core.spi.ResponseTranscoder;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -48,6 +49,8 @@ public final class ResponseStream
     private final Function<ResponseEvent, CompletableFuture<List<ResponseEvent>>> terminalHook;
     private final Runnable onTerminate;
     private final Consumer<Throwable> onError;
+    private final Consumer<Throwable> onUpstreamFailure;
+    private final ResponseObserver.Watch watch;
     private final int prefetch;
     private final int replenish;
 
@@ -67,6 +70,8 @@ public final class ResponseStream
     // Drain loop only.
     private final ArrayDeque<ResponseEvent> outbound = new ArrayDeque<>();
     private boolean started;
+    private boolean outputSeen;
+    private boolean watchEnded;
     private boolean sessionEnded;
     private boolean done;
     private int consumed;
@@ -78,6 +83,8 @@ public final class ResponseStream
         this.terminalHook = builder.terminalHook;
         this.onTerminate = builder.onTerminate;
         this.onError = builder.onError;
+        this.onUpstreamFailure = builder.onUpstreamFailure;
+        this.watch = builder.watch;
         this.prefetch = builder.prefetch;
         this.replenish = Math.max(1, builder.prefetch - builder.prefetch / 4);
     }
@@ -192,6 +199,7 @@ public final class ResponseStream
                 // upstream call cancelled sees a count that no longer includes it.
                 finish();
                 cancelUpstream();
+                endWatch(null, null);
                 return;
             }
             if (badRequest != null) {
@@ -214,6 +222,7 @@ public final class ResponseStream
                 ResponseEvent event = outbound.poll();
                 subscriber.onNext(event);
                 if (event.isTerminal()) {
+                    endWatch(((ResponseEvent.Lifecycle) event).response(), null);
                     cancelUpstream(); // nothing after the terminal event is read (a no-op once it completed)
                     sessionEnded = true;
                 }
@@ -240,6 +249,9 @@ public final class ResponseStream
             }
             Throwable error = upstreamError;
             if (error != null && !session.hasStarted()) {
+                if (onUpstreamFailure != null) {
+                    onUpstreamFailure.accept(error);
+                }
                 finish();
                 signalError(subscriber, error);
                 return;
@@ -253,6 +265,10 @@ public final class ResponseStream
     /** Queues a session's events; a terminal one goes to the hook first. */
     private void accept(List<ResponseEvent> events) {
         for (ResponseEvent event : events) {
+            if (!outputSeen && event.type().endsWith(".delta")) {
+                outputSeen = true;
+                watch.firstOutput();
+            }
             if (event.isTerminal() && terminalHook != null && pendingTerminal == null) {
                 CompletableFuture<List<ResponseEvent>> future = terminalHook.apply(event);
                 pendingTerminal = future;
@@ -272,6 +288,7 @@ public final class ResponseStream
         }
         cancelUpstream();
         finish();
+        endWatch(null, e);
         Flow.Subscriber<? super ResponseEvent> subscriber = downstream;
         if (subscriber != null) {
             signalError(subscriber, e);
@@ -279,10 +296,18 @@ public final class ResponseStream
     }
 
     private void signalError(Flow.Subscriber<? super ResponseEvent> subscriber, Throwable error) {
+        endWatch(null, error);
         if (onError != null) {
             onError.accept(error);
         }
         subscriber.onError(error);
+    }
+
+    private void endWatch(dev.orsgateway.core.model.Response response, Throwable error) {
+        if (!watchEnded) {
+            watchEnded = true;
+            watch.end(response, error);
+        }
     }
 
     private void cancelUpstream() {
@@ -309,6 +334,8 @@ public final class ResponseStream
         private Function<ResponseEvent, CompletableFuture<List<ResponseEvent>>> terminalHook;
         private Runnable onTerminate;
         private Consumer<Throwable> onError;
+        private Consumer<Throwable> onUpstreamFailure;
+        private ResponseObserver.Watch watch = ResponseObserver.Watch.NONE;
         private int prefetch = DEFAULT_PREFETCH;
 
         private Builder(ResponseTranscoder.Session session, Flow.Publisher<ChatChunk> source) {
@@ -335,6 +362,18 @@ public final class ResponseStream
         /** Runs before the stream signals {@code onError} to its subscriber (not when it is cancelled). */
         public Builder onError(Consumer<Throwable> action) {
             this.onError = action;
+            return this;
+        }
+
+        /** Runs when the upstream fails before the session emitted anything (then {@code onError} follows). */
+        public Builder onUpstreamFailure(Consumer<Throwable> action) {
+            this.onUpstreamFailure = action;
+            return this;
+        }
+
+        /** Told of the first output and of the end, however the stream ends. */
+        public Builder watch(ResponseObserver.Watch watch) {
+            this.watch = Objects.requireNonNull(watch, "watch");
             return this;
         }
 

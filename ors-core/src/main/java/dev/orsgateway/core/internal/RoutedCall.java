@@ -10,6 +10,7 @@ import dev.orsgateway.core.routing.Route;
 import dev.orsgateway.core.routing.Router;
 import dev.orsgateway.core.routing.Target;
 import dev.orsgateway.core.spi.ChatCompletionsUpstream;
+import dev.orsgateway.core.spi.ResponseObserver;
 import dev.orsgateway.core.upstream.UpstreamErrors;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +56,7 @@ public final class RoutedCall {
     private StringBuilder failures;
 
     private volatile Target served;
+    private volatile ResponseObserver.Watch watch = ResponseObserver.Watch.NONE;
 
     /** The call of response {@code responseId} for {@code request}, on {@code route} of {@code router}. */
     public RoutedCall(Router router, Route route, ChatCompletionRequest request, String responseId) {
@@ -62,6 +64,16 @@ public final class RoutedCall {
         this.route = Objects.requireNonNull(route, "route");
         this.request = Objects.requireNonNull(request, "request");
         this.responseId = responseId;
+    }
+
+    /** Reports the attempts to {@code watch}. */
+    public void watch(ResponseObserver.Watch watch) {
+        this.watch = watch;
+    }
+
+    /** What the attempts are reported to. */
+    public ResponseObserver.Watch watch() {
+        return watch;
     }
 
     /** The route taken. */
@@ -95,8 +107,20 @@ public final class RoutedCall {
     private void direct(Target only) {
         served = only;
         attempts = 1;
+        watch.attempt(only.upstream());
         if (router.upstreams().size() > 1) {
             log.info("response {}: model {} routed to upstream {}", responseId, request.model(), only);
+        }
+    }
+
+    /**
+     * A failure of the call before any output, as the client gets it: reported as the last attempt's failure when the
+     * one target was called directly (the failover path reports each attempt's failure itself).
+     */
+    public void failedBeforeOutput(Throwable error) {
+        Target only = served;
+        if (only != null && isDirect()) {
+            watch.attemptFailed(only.upstream(), unwrap(error));
         }
     }
 
@@ -175,6 +199,7 @@ public final class RoutedCall {
         if (result.isDone()) {
             return;
         }
+        starting(target);
         CompletableFuture<ChatCompletion> call;
         try {
             call = upstreamOf(target).complete(requestFor(target));
@@ -217,6 +242,11 @@ public final class RoutedCall {
         return route.targets().get(0);
     }
 
+    /** An attempt at {@code target} starts now. */
+    void starting(Target target) {
+        watch.attempt(target.upstream());
+    }
+
     /** The first chunk or the answer of {@code target} was passed on. */
     void succeeded(Target target) {
         served = target;
@@ -241,6 +271,7 @@ public final class RoutedCall {
      * when the client gets {@code error}.
      */
     Next failed(Target target, Throwable error) {
+        watch.attemptFailed(target.upstream(), error);
         long now = System.nanoTime();
         if (notBefore == null) {
             notBefore = new long[route.targets().size()];

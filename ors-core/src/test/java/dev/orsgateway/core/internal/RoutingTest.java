@@ -408,10 +408,16 @@ class RoutingTest {
     static final class Events implements Flow.Subscriber<ResponseEvent> {
         final List<ResponseEvent> events = new CopyOnWriteArrayList<>();
         final CompletableFuture<Void> done = new CompletableFuture<>();
+        private volatile Flow.Subscription subscription;
 
         @Override
         public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
             subscription.request(Long.MAX_VALUE);
+        }
+
+        Flow.Subscription subscription() {
+            return subscription;
         }
 
         @Override
