@@ -49,6 +49,7 @@ public final class StandaloneServer implements AutoCloseable {
     private final ScriptedChatServer demo;
     private final List<ChatCompletionsUpstream> upstreams = new ArrayList<>();
     private final OrsGateway gateway;
+    private final MetricsEndpoint metrics;
     private final ResponseStore store;
     private final Server jetty;
     private final ServerConnector connector;
@@ -71,14 +72,18 @@ public final class StandaloneServer implements AutoCloseable {
             throw e;
         }
         this.store = SqliteResponseStore.builder().jdbcUrl(settings.jdbcUrl()).build();
-        this.gateway = OrsGateway.builder()
+        this.metrics = settings.metricsPort() < 0 ? null : new MetricsEndpoint(settings.host(), settings.metricsPort());
+        OrsGateway.Builder builder = OrsGateway.builder()
                 .transcoder(ChatTranscoder.create(TranscoderOptions.DEFAULT.withHostedTools(settings.hostedTools())))
                 .router(router)
                 .store(store)
                 .defaultModel(settings.defaultModel())
                 .maxConcurrentResponses(settings.maxConcurrentResponses())
-                .compactionKey(CompactionKeys.load(settings))
-                .build();
+                .compactionKey(CompactionKeys.load(settings));
+        if (metrics != null) {
+            builder.observer(metrics.observer());
+        }
+        this.gateway = builder.build();
         OrsServletConfig.Builder servletConfig =
                 OrsServletConfig.builder().apiKeys(settings.apiKeys()).webSocket(settings.webSocket());
         this.jetty = jetty(settings, new OrsServlet(gateway, servletConfig.build()));
@@ -115,20 +120,26 @@ public final class StandaloneServer implements AutoCloseable {
         StandaloneServer server = start(settings);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ors-shutdown"));
         log.info(
-                "ORS Gateway listening on http://localhost:{}/v1/responses{}, upstream {}, store {}{}",
+                "ORS Gateway listening on http://localhost:{}/v1/responses{}, upstream {}, store {}{}{}",
                 server.port(),
                 settings.webSocket().enabled() ? " (and ws://)" : "",
                 server.gateway.upstreamDescription(),
                 settings.jdbcUrl(),
                 settings.apiKeys().isEmpty()
                         ? " (no authentication)"
-                        : ", " + settings.apiKeys().size() + " API key(s)");
+                        : ", " + settings.apiKeys().size() + " API key(s)",
+                server.metricsPort() < 0 ? "" : ", metrics on http://localhost:" + server.metricsPort() + "/metrics");
         server.jetty.join();
     }
 
     /** The port the server listens on (useful with {@code PORT=0}). */
     public int port() {
         return connector.getLocalPort();
+    }
+
+    /** The port Prometheus scrapes ({@code GET /metrics}), or -1 without {@code METRICS_PORT}. */
+    public int metricsPort() {
+        return metrics == null ? -1 : metrics.port();
     }
 
     /** Stops accepting requests, lets open streams finish briefly, and closes the store and upstream. */
@@ -140,6 +151,9 @@ public final class StandaloneServer implements AutoCloseable {
             log.warn("stopping Jetty failed", e);
         }
         close(upstreams);
+        if (metrics != null) {
+            metrics.close();
+        }
         if (store instanceof AutoCloseable closeable) {
             try {
                 closeable.close();
@@ -343,6 +357,8 @@ public final class StandaloneServer implements AutoCloseable {
      * @param routing {@code ORS_CONFIG}: the path of a routing file (YAML or JSON: several upstreams, routes by model,
      *     fallbacks and retries; see {@link RoutingConfig}), read at start; null (the default) for the one upstream of
      *     {@code UPSTREAM_URL}, which must then not be set
+     * @param metricsPort {@code METRICS_PORT}: where Prometheus scrapes the gateway's metrics ({@code GET /metrics},
+     *     on {@code HOST}); -1 (unset, the default) for none, 0 for a free port
      * @param webSocket WebSocket mode on {@code /v1/responses}: {@code ORS_WEBSOCKET} ({@code on}, the default, or
      *     {@code off}), {@code ORS_WEBSOCKET_MAX_CONNECTION_SECONDS} (3600), {@code ORS_WEBSOCKET_IDLE_TIMEOUT_SECONDS}
      *     (600) and {@code ORS_WEBSOCKET_ALLOWED_ORIGINS} (origins of browser pages that may connect without an API
@@ -365,7 +381,8 @@ public final class StandaloneServer implements AutoCloseable {
             String compactionKey,
             Path compactionKeyFile,
             OrsWebSocketConfig webSocket,
-            RoutingConfig routing) {
+            RoutingConfig routing,
+            int metricsPort) {
 
         /** The transports {@code UPSTREAM_TRANSPORT} may name. */
         public static final List<String> TRANSPORTS = List.of("jdk", "jdk-inline", "okhttp");
@@ -406,7 +423,8 @@ public final class StandaloneServer implements AutoCloseable {
                     null,
                     null,
                     OrsWebSocketConfig.defaults(),
-                    null);
+                    null,
+                    -1);
         }
 
         /** Settings with WebSocket mode on, with its default limits. */
@@ -443,7 +461,8 @@ public final class StandaloneServer implements AutoCloseable {
                     compactionKey,
                     compactionKeyFile,
                     OrsWebSocketConfig.defaults(),
-                    null);
+                    null,
+                    -1);
         }
 
         /** Settings with one upstream (no routing file). */
@@ -481,7 +500,8 @@ public final class StandaloneServer implements AutoCloseable {
                     compactionKey,
                     compactionKeyFile,
                     webSocket,
-                    null);
+                    null,
+                    -1);
         }
 
         /** The default upstream: a local Ollama. */
@@ -540,7 +560,19 @@ public final class StandaloneServer implements AutoCloseable {
                             ? null
                             : Path.of(env.get("ORS_COMPACTION_KEY_FILE").trim()),
                     webSocket(env),
-                    routing);
+                    routing,
+                    metricsPort(env));
+        }
+
+        private static int metricsPort(Map<String, String> env) {
+            if (blankToNull(env.get("METRICS_PORT")) == null) {
+                return -1;
+            }
+            int port = integer(env, "METRICS_PORT", -1);
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("METRICS_PORT must be a port (0 for a free one), was " + port);
+            }
+            return port;
         }
 
         private static OrsWebSocketConfig webSocket(Map<String, String> env) {
