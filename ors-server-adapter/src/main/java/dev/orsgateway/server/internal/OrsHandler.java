@@ -511,8 +511,7 @@ public final class OrsHandler {
             } else {
                 CompletableFuture<Response> future = gateway.complete(request, owner);
                 answerWhenDone(exchange, log, future, created -> {
-                    log.responseId(created.id());
-                    log.responseStatus(created.status());
+                    log.ended(created);
                     return OrsJson.writeBytes(created);
                 });
             }

@@ -1,13 +1,15 @@
 package dev.orsgateway.server.internal;
 
 import dev.orsgateway.core.OrsException;
+import dev.orsgateway.core.model.Response;
+import dev.orsgateway.core.model.Usage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one log line of a request: method, path, status, duration, JSON or stream, response id and, for failures, what
- * went wrong. INFO when the request was served (client errors included), WARN when it failed: an upstream or server
+ * The one log line of a request: method, path, status, duration, JSON or stream, response id, and for a response its
+ * status, model and token counts (never its text), and for failures, what went wrong. INFO when the request was served (client errors included), WARN when it failed: an upstream or server
  * error, a stream that ended {@code failed}, a client that left mid-stream. Unexpected exceptions carry their stack
  * trace; nothing is logged per event.
  */
@@ -23,6 +25,8 @@ public final class RequestLog {
     private volatile boolean webSocket;
     private volatile String responseId;
     private volatile String responseStatus;
+    private volatile String model;
+    private volatile Usage usage;
     private volatile String errorCode;
     private volatile boolean failure;
     private volatile Throwable unexpected;
@@ -55,10 +59,13 @@ public final class RequestLog {
         }
     }
 
-    /** The status of the response a stream ended with ({@code completed}, {@code failed}, ...). */
-    public void responseStatus(String status) {
-        this.responseStatus = status;
-        if ("failed".equals(status)) {
+    /** The response the request ended with (completed, incomplete or failed): its id, status, model and tokens. */
+    public void ended(Response response) {
+        responseId(response.id());
+        this.model = response.model();
+        this.usage = response.usage();
+        this.responseStatus = response.status();
+        if ("failed".equals(response.status())) {
             this.failure = true;
         }
     }
@@ -104,6 +111,20 @@ public final class RequestLog {
         if (!written.compareAndSet(false, true)) {
             return;
         }
+        String line = line(abortSource, abortCause, committed);
+        if (abortSource != null) {
+            LOG.warn("{}", line);
+        } else if (unexpected != null) {
+            LOG.warn("{}", line, unexpected);
+        } else if (failure) {
+            LOG.warn("{}", line);
+        } else {
+            LOG.info("{}", line);
+        }
+    }
+
+    /** The line {@link #finished} or {@link #aborted} logs. */
+    String line(String abortSource, Throwable abortCause, boolean committed) {
         long millis = (System.nanoTime() - startNanos) / 1_000_000;
         StringBuilder line = new StringBuilder()
                 .append(method)
@@ -126,6 +147,17 @@ public final class RequestLog {
         if (responseStatus != null) {
             line.append(", ").append(responseStatus);
         }
+        if (model != null) {
+            line.append(", model ").append(HttpErrors.clip(model));
+        }
+        Usage tokens = usage;
+        if (tokens != null) {
+            line.append(", tokens ")
+                    .append(tokens.inputTokens())
+                    .append(" in ")
+                    .append(tokens.outputTokens())
+                    .append(" out");
+        }
         if (errorCode != null) {
             line.append(", error ").append(errorCode);
         }
@@ -135,14 +167,8 @@ public final class RequestLog {
             if (abortCause != null) {
                 line.append(": ").append(describe(abortCause));
             }
-            LOG.warn("{}", line);
-        } else if (unexpected != null) {
-            LOG.warn("{}", line, unexpected);
-        } else if (failure) {
-            LOG.warn("{}", line);
-        } else {
-            LOG.info("{}", line);
         }
+        return line.toString();
     }
 
     /** Logs a request answered synchronously with {@code status}. */

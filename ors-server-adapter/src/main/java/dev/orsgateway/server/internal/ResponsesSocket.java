@@ -554,7 +554,7 @@ public final class ResponsesSocket extends Endpoint {
                 if (event instanceof ResponseEvent.Lifecycle lifecycle && lifecycle.response() != null) {
                     log.responseId(lifecycle.response().id());
                     if (event.isTerminal()) {
-                        log.responseStatus(lifecycle.response().status());
+                        log.ended(lifecycle.response());
                     }
                 }
                 if (event instanceof ResponseEvent.Error error) {

@@ -107,7 +107,7 @@ public final class SseSubscriber implements Flow.Subscriber<ResponseEvent>, Exch
         if (event instanceof ResponseEvent.Lifecycle lifecycle && lifecycle.response() != null) {
             log.responseId(lifecycle.response().id());
             if (event.isTerminal()) {
-                log.responseStatus(lifecycle.response().status());
+                log.ended(lifecycle.response());
             }
         }
         mode.compareAndSet(Mode.PENDING, Mode.EVENTS);

@@ -1,0 +1,43 @@
+package dev.orsgateway.server.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orsgateway.core.model.ContentPart;
+import dev.orsgateway.core.model.Item;
+import dev.orsgateway.core.model.MessageRole;
+import dev.orsgateway.core.model.Response;
+import dev.orsgateway.core.model.ResponseStatus;
+import dev.orsgateway.core.model.Usage;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RequestLogTest {
+
+    @Test
+    void aStreamedResponsesLineHasItsIdStatusModelAndTokensButNeverItsText() {
+        RequestLog log = new RequestLog("POST", "/v1/responses");
+        log.streaming();
+        log.ended(Response.builder()
+                .id("resp_7")
+                .model("gpt-4o-mini")
+                .status(ResponseStatus.COMPLETED)
+                .output(List.of(
+                        Item.Message.of(MessageRole.ASSISTANT, List.of(new ContentPart.OutputText("a secret answer")))))
+                .usage(Usage.of(12, 30))
+                .build());
+
+        String line = log.line(null, null, false);
+
+        assertThat(line)
+                .matches("POST /v1/responses -> 200 in \\d+ ms \\(stream, resp_7, completed, model gpt-4o-mini,"
+                        + " tokens 12 in 30 out\\)")
+                .doesNotContain("secret");
+    }
+
+    @Test
+    void aRequestWithoutAResponseHasNoneOfIt() {
+        RequestLog log = new RequestLog("GET", "/v1/models");
+
+        assertThat(log.line(null, null, false)).matches("GET /v1/models -> 200 in \\d+ ms \\(json\\)");
+    }
+}
