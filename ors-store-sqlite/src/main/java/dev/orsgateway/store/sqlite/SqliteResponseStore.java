@@ -1,5 +1,7 @@
 package dev.orsgateway.store.sqlite;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.orsgateway.core.model.Item;
 import dev.orsgateway.core.spi.ItemPage;
 import dev.orsgateway.core.spi.PageRequest;
@@ -57,6 +59,8 @@ import org.jooq.impl.DefaultConnectionProvider;
  * }</pre>
  */
 public final class SqliteResponseStore implements ResponseStore, AutoCloseable {
+
+    private static final String POSTGRES_URL = "jdbc:postgresql:";
 
     private final Database database;
     private final JooqResponseStore store;
@@ -169,13 +173,19 @@ public final class SqliteResponseStore implements ResponseStore, AutoCloseable {
         }
 
         /**
-         * Keeps the data in the SQLite database at {@code jdbcUrl} ({@code jdbc:sqlite:...}). An in-memory URL
-         * works, with all calls sharing one connection, and the data goes when the store closes.
+         * Keeps the data in the database at {@code jdbcUrl}: a SQLite database ({@code jdbc:sqlite:...}; an
+         * in-memory URL works, with all calls sharing one connection, and the data goes when the store closes), or
+         * a PostgreSQL database ({@code jdbc:postgresql://host:5432/db?user=...&password=...}) through a HikariCP
+         * pool of {@link #readConnections} + 1 connections that the store owns and closes. Several stores, in
+         * several processes, may share one PostgreSQL database (see {@link #dataSource}).
          */
         public Builder jdbcUrl(String jdbcUrl) {
             Objects.requireNonNull(jdbcUrl, "jdbcUrl");
-            if (!jdbcUrl.startsWith("jdbc:sqlite:")) {
-                throw new IllegalArgumentException("not a SQLite JDBC URL: " + jdbcUrl + "; use dataSource(...)");
+            if (!jdbcUrl.startsWith("jdbc:sqlite:") && !jdbcUrl.startsWith(POSTGRES_URL)) {
+                // Only the scheme: the rest of a URL may hold a password.
+                throw new IllegalArgumentException("not a SQLite or PostgreSQL JDBC URL (jdbc:sqlite: or "
+                        + POSTGRES_URL + "): " + jdbcUrl.substring(0, Math.min(jdbcUrl.length(), 16)) + "...;"
+                        + " use dataSource(...)");
             }
             clearSource();
             this.jdbcUrl = jdbcUrl;
@@ -211,7 +221,10 @@ public final class SqliteResponseStore implements ResponseStore, AutoCloseable {
             return this;
         }
 
-        /** The most SQLite connections reading at once, besides the one writer; default 4. */
+        /**
+         * The most connections reading at once, besides the one writer; default 4. On a SQLite file, its own
+         * readers; on a PostgreSQL {@link #jdbcUrl}, the pool holds this many plus one.
+         */
         public Builder readConnections(int readConnections) {
             if (readConnections < 1) {
                 throw new IllegalArgumentException("readConnections must be at least 1, was " + readConnections);
@@ -249,6 +262,12 @@ public final class SqliteResponseStore implements ResponseStore, AutoCloseable {
                 boolean sqlite = dialect.family() == SQLDialect.SQLITE;
                 return migrated(new Database(configuration, configuration, sqlite, false, null));
             }
+            if (jdbcUrl != null && jdbcUrl.startsWith(POSTGRES_URL)) {
+                HikariDataSource pool = postgresPool(jdbcUrl, readConnections + 1);
+                Configuration configuration =
+                        configuration(SQLDialect.POSTGRES).set(new DataSourceConnectionProvider(pool));
+                return migrated(new Database(configuration, configuration, false, false, pool::close));
+            }
             String url = jdbcUrl;
             if (file != null) {
                 url = "jdbc:sqlite:" + createParentDirectories(file);
@@ -263,6 +282,17 @@ public final class SqliteResponseStore implements ResponseStore, AutoCloseable {
                     ? write
                     : configuration(SQLDialect.SQLITE).set(connections.readers());
             return migrated(new Database(read, write, true, connections.singleConnection(), connections::close));
+        }
+
+        private static HikariDataSource postgresPool(String url, int size) {
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(url);
+            config.setPoolName("ors-store");
+            config.setMaximumPoolSize(size);
+            // Reads and deletes borrow a connection per call; the writer keeps one. All of them auto-commit
+            // (Database opens its transactions explicitly), as a pool lends them by default.
+            config.setAutoCommit(true);
+            return new HikariDataSource(config);
         }
 
         private Configuration configuration(SQLDialect dialect) {

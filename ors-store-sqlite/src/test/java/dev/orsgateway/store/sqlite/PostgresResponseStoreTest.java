@@ -276,6 +276,51 @@ class PostgresResponseStoreTest extends ResponseStoreContract {
     }
 
     @Test
+    void aPostgresJdbcUrlOpensAPooledStoreThatClosesItsPool() {
+        String database = "ors_url_" + NAMES.incrementAndGet();
+        DSLContext admin = DSL.using(postgres.getPostgresDatabase(), SQLDialect.POSTGRES);
+        admin.createDatabase(name(database)).execute();
+        String url = postgres.getJdbcUrl("postgres", database) + "&connectTimeout=10&socketTimeout=60";
+        try (SqliteResponseStore first = SqliteResponseStore.builder()
+                        .jdbcUrl(url)
+                        .readConnections(2)
+                        .build();
+                SqliteResponseStore second =
+                        SqliteResponseStore.builder().jdbcUrl(url).build()) {
+            first.save(chainLink("resp_1", null, "a"));
+            second.save(chainLink("resp_2", "resp_1", "b"));
+            assertThat(ids(first.replay("resp_2").orElseThrow())).containsExactly("a_in", "a_out", "b_in", "b_out");
+            // Each writer keeps one; the pools hold at most 2 + 1 and 4 + 1.
+            assertThat(backendsOf(admin, database)).isBetween(2, 3 + 5);
+        }
+        assertThat(awaitNoBackendsOf(admin, database))
+                .as("connections left open after close")
+                .isZero();
+    }
+
+    @Test
+    void aUrlOfAnotherDatabaseIsRefusedWithoutEchoingIt() {
+        assertThatThrownBy(() -> SqliteResponseStore.builder().jdbcUrl("jdbc:mysql://u:secret@host/db"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageNotContaining("secret");
+    }
+
+    private static int backendsOf(DSLContext admin, String database) {
+        return admin.fetchCount(
+                DSL.table(name("pg_stat_activity")), DSL.field(name("datname")).eq(database));
+    }
+
+    private static int awaitNoBackendsOf(DSLContext admin, String database) {
+        // A closed connection's backend takes a moment to exit.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        int count;
+        while ((count = backendsOf(admin, database)) > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        return count;
+    }
+
+    @Test
     void replayOfAChainOfDepth100IsOneQuery() {
         List<String> statements = new CopyOnWriteArrayList<>();
         try (SqliteResponseStore counted = SqliteResponseStore.builder()
