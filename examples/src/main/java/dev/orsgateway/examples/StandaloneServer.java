@@ -119,7 +119,7 @@ public final class StandaloneServer implements AutoCloseable {
                 server.port(),
                 settings.webSocket().enabled() ? " (and ws://)" : "",
                 server.gateway.upstreamDescription(),
-                settings.jdbcUrl(),
+                settings.redactedJdbcUrl(),
                 settings.apiKeys().isEmpty()
                         ? " (no authentication)"
                         : ", " + settings.apiKeys().size() + " API key(s)");
@@ -317,7 +317,11 @@ public final class StandaloneServer implements AutoCloseable {
      *     {@code .../v1/chat/completions}), or {@code demo} for the built-in scripted model; default Ollama's
      *     {@code http://localhost:11434/v1/chat/completions}
      * @param upstreamApiKey {@code OPENAI_API_KEY}: sent upstream as a bearer token, if set
-     * @param jdbcUrl {@code DATABASE_URL}: a {@code jdbc:sqlite:} URL or a file path; default {@code ors-gateway.db}
+     * @param jdbcUrl {@code DATABASE_URL}: a SQLite file path or {@code jdbc:sqlite:} URL (default {@code
+     *     ors-gateway.db}), or a PostgreSQL database, {@code postgresql://user:password@host:5432/db} ({@code
+     *     postgres://} too, user and password percent-encoded) or a {@code jdbc:postgresql:} URL; held here as the
+     *     JDBC URL, with the credentials as its {@code user} and {@code password} parameters (see {@link
+     *     #redactedJdbcUrl()} for logs)
      * @param host {@code HOST}: the address to bind; default {@code 0.0.0.0}
      * @param port {@code PORT}: default 3000 ({@code 0} picks a free port)
      * @param apiKeys {@code ORS_API_KEYS}: comma-separated keys clients must send as {@code Authorization: Bearer};
@@ -502,10 +506,7 @@ public final class StandaloneServer implements AutoCloseable {
 
         /** Reads the settings from an environment map (see the record's parameters). */
         public static Settings fromEnvironment(Map<String, String> env) {
-            String database = blankToNull(env.get("DATABASE_URL"));
-            String jdbcUrl = database == null
-                    ? "jdbc:sqlite:ors-gateway.db"
-                    : database.startsWith("jdbc:") ? database : "jdbc:sqlite:" + database;
+            String jdbcUrl = jdbcUrl(blankToNull(env.get("DATABASE_URL")));
             List<String> keys = blankToNull(env.get("ORS_API_KEYS")) == null
                     ? List.of()
                     : Arrays.stream(env.get("ORS_API_KEYS").split(","))
@@ -541,6 +542,90 @@ public final class StandaloneServer implements AutoCloseable {
                             : Path.of(env.get("ORS_COMPACTION_KEY_FILE").trim()),
                     webSocket(env),
                     routing);
+        }
+
+        /** {@link #jdbcUrl()} with its password masked, for logs. */
+        public String redactedJdbcUrl() {
+            return redact(jdbcUrl);
+        }
+
+        /** {@code url} with the value of a {@code password} parameter and a password in user info masked. */
+        static String redact(String url) {
+            if (url == null) {
+                return null;
+            }
+            return url.replaceAll("(?i)([?&;]password=)[^&;#]*", "$1***")
+                    .replaceAll("(//[^/@:?#]*:)[^/@?#]*@", "$1***@");
+        }
+
+        /** The JDBC URL of {@code DATABASE_URL} (null: the default SQLite file). */
+        static String jdbcUrl(String database) {
+            if (database == null) {
+                return "jdbc:sqlite:ors-gateway.db";
+            }
+            String trimmed = database.trim();
+            String lower = trimmed.toLowerCase(java.util.Locale.ROOT);
+            if (lower.startsWith("postgresql://") || lower.startsWith("postgres://")) {
+                return postgresJdbcUrl(trimmed);
+            }
+            return trimmed.startsWith("jdbc:") ? trimmed : "jdbc:sqlite:" + trimmed;
+        }
+
+        /**
+         * {@code postgresql://user:password@host:port/db?params} (libpq's URI form, as Heroku and others hand it
+         * out) as pgJDBC's {@code jdbc:postgresql://host:port/db?params&user=...&password=...}. pgJDBC takes no
+         * user info in the URL, and form-decodes parameter values, so the credentials are re-encoded that way.
+         */
+        private static String postgresJdbcUrl(String url) {
+            String rest = url.substring(url.indexOf("://") + 3);
+            int authorityEnd = rest.length();
+            for (char c : new char[] {'/', '?'}) {
+                int at = rest.indexOf(c);
+                if (at >= 0 && at < authorityEnd) {
+                    authorityEnd = at;
+                }
+            }
+            String authority = rest.substring(0, authorityEnd);
+            String tail = rest.substring(authorityEnd);
+            int at = authority.lastIndexOf('@');
+            String hosts = authority.substring(at + 1);
+            if (hosts.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "DATABASE_URL names no host: postgresql://user:password@host:5432/db");
+            }
+            int query = tail.indexOf('?');
+            String path = query < 0 ? tail : tail.substring(0, query);
+            List<String> params = new ArrayList<>();
+            if (query >= 0 && query + 1 < tail.length()) {
+                params.add(tail.substring(query + 1));
+            }
+            if (at >= 0) {
+                String userInfo = authority.substring(0, at);
+                int colon = userInfo.indexOf(':');
+                String user = colon < 0 ? userInfo : userInfo.substring(0, colon);
+                if (!user.isEmpty()) {
+                    params.add("user=" + formEncode(percentDecode(user)));
+                }
+                if (colon >= 0) {
+                    params.add("password=" + formEncode(percentDecode(userInfo.substring(colon + 1))));
+                }
+            }
+            return "jdbc:postgresql://" + hosts + (path.isEmpty() ? "/" : path)
+                    + (params.isEmpty() ? "" : "?" + String.join("&", params));
+        }
+
+        // RFC 3986 decoding: unlike form decoding, a '+' stays a '+'.
+        private static String percentDecode(String value) {
+            try {
+                return java.net.URLDecoder.decode(value.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                // Not chained: the decoder's message quotes the password.
+                throw new IllegalArgumentException("DATABASE_URL has a malformed %-escape in its user or password");
+            }
+        }
+
+        private static String formEncode(String value) {
+            return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
         }
 
         private static OrsWebSocketConfig webSocket(Map<String, String> env) {
