@@ -15,12 +15,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jooq.Configuration;
 import org.jooq.ExecuteListener;
@@ -28,6 +32,8 @@ import org.jooq.SQLDialect;
 import org.jooq.impl.DataSourceConnectionProvider;
 import org.jooq.impl.DefaultConfiguration;
 import org.jooq.impl.DefaultConnectionProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link ResponseStore} in a SQL database through jOOQ: a SQLite file by default (WAL journal, {@code
@@ -62,12 +68,35 @@ public final class SqliteResponseStore implements ResponseStore, AutoCloseable {
 
     private static final String POSTGRES_URL = "jdbc:postgresql:";
 
+    private static final Logger log = LoggerFactory.getLogger(SqliteResponseStore.class);
+
+    /** How long after opening the background purge first runs, and then how often. */
+    private static final Duration FIRST_PURGE = Duration.ofMinutes(1);
+
+    private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
+
     private final Database database;
     private final JooqResponseStore store;
+    private final Duration retention;
+    private final Clock clock;
+    private final ScheduledExecutorService purger;
 
-    private SqliteResponseStore(Database database, int saveQueueCapacity) {
+    private SqliteResponseStore(Database database, int saveQueueCapacity, Duration retention, Clock clock) {
         this.database = database;
         this.store = new JooqResponseStore(database, saveQueueCapacity);
+        this.retention = retention;
+        this.clock = clock;
+        if (retention == null) {
+            this.purger = null;
+        } else {
+            this.purger = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "ors-store-purge");
+                thread.setDaemon(true); // the purge is resumed by the next start; it must not keep a JVM alive
+                return thread;
+            });
+            purger.scheduleWithFixedDelay(
+                    this::purgeInBackground, FIRST_PURGE.toSeconds(), PURGE_INTERVAL.toSeconds(), TimeUnit.SECONDS);
+        }
     }
 
     /** A store in the SQLite file {@code file}, created with its parent directories if missing. */
@@ -139,16 +168,60 @@ public final class SqliteResponseStore implements ResponseStore, AutoCloseable {
     }
 
     /**
-     * Refuses new saves, commits the queued ones and stops the writer thread, then waits for a running write and
-     * closes the store's own connections (not a user's {@link DataSource}). Later calls fail with {@link
-     * IllegalStateException}. Closing twice does nothing.
+     * With a {@linkplain Builder#retention retention}, deletes now what the background purge deletes: every
+     * response older than the retention whose descendants (the responses continuing it, to any depth) are all
+     * older too. A chain a client continued within the window stays whole, however old its first links. Returns
+     * how many responses it deleted; without a retention, deletes nothing. On PostgreSQL, while another store
+     * purges the same database, it returns 0 at once.
+     *
+     * <p>A response past the retention with no younger descendant may be deleted while a client continues it;
+     * that continuation then finds its chain broken, as it would a moment later.
+     */
+    public int purgeExpired() {
+        if (retention == null) {
+            return 0;
+        }
+        return store.purge(clock.instant().minus(retention).getEpochSecond());
+    }
+
+    private void purgeInBackground() {
+        try {
+            int deleted = purgeExpired();
+            if (deleted > 0) {
+                log.info("Purged {} stored responses older than {} days", deleted, retention.toDays());
+            }
+        } catch (RuntimeException e) {
+            // The next round tries again; an exception here would cancel every later round.
+            log.warn("Purging expired responses failed", e);
+        }
+    }
+
+    /**
+     * Stops the background purge, refuses new saves, commits the queued ones and stops the writer thread, then
+     * waits for a running write and closes the store's own connections (not a user's {@link DataSource}). Later
+     * calls fail with {@link IllegalStateException}. Closing twice does nothing.
      */
     @Override
     public void close() {
         try {
+            if (purger != null) {
+                purger.shutdownNow();
+                awaitPurger();
+            }
             store.close();
         } finally {
             database.close();
+        }
+    }
+
+    private void awaitPurger() {
+        try {
+            // A purge deletes in short transactions; an interrupted one stops between two.
+            if (!purger.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.warn("A purge was still running when the store closed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -161,6 +234,8 @@ public final class SqliteResponseStore implements ResponseStore, AutoCloseable {
         private Duration busyTimeout = Duration.ofSeconds(5);
         private int readConnections = 4;
         private int saveQueueCapacity = 4096;
+        private Duration retention;
+        private Clock clock = Clock.systemUTC();
         private final List<ExecuteListener> listeners = new ArrayList<>();
 
         private Builder() {}
@@ -245,6 +320,25 @@ public final class SqliteResponseStore implements ResponseStore, AutoCloseable {
             return this;
         }
 
+        /**
+         * Keeps stored responses for {@code retention} after their {@code created_at}, then deletes them in the
+         * background (a minute after opening, then hourly; see {@link SqliteResponseStore#purgeExpired()}), except
+         * where a younger response continues them. Default: kept forever. OpenAI keeps stored responses 30 days.
+         */
+        public Builder retention(Duration retention) {
+            if (retention.isNegative() || retention.isZero()) {
+                throw new IllegalArgumentException("retention must be positive, was " + retention);
+            }
+            this.retention = retention;
+            return this;
+        }
+
+        // For tests: the clock purges measure the retention from.
+        Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
         // For tests: observes every statement the store executes through jOOQ (all but the writer's prepared ones).
         Builder executeListener(ExecuteListener listener) {
             listeners.add(listener);
@@ -313,7 +407,7 @@ public final class SqliteResponseStore implements ResponseStore, AutoCloseable {
         private SqliteResponseStore migrated(Database database) {
             try {
                 database.write(SchemaMigrations::migrate);
-                return new SqliteResponseStore(database, saveQueueCapacity);
+                return new SqliteResponseStore(database, saveQueueCapacity, retention, clock);
             } catch (RuntimeException e) {
                 database.close();
                 throw e;

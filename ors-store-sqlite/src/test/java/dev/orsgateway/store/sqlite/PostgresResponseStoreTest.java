@@ -247,7 +247,7 @@ class PostgresResponseStoreTest extends ResponseStoreContract {
                                 .from(SchemaVersion.TABLE)
                                 .orderBy(SchemaVersion.VERSION)
                                 .fetch(SchemaVersion.VERSION))
-                        .containsExactly(1, SchemaMigrations.latestVersion());
+                        .containsExactly(1, 2, 3);
                 started.get(0).save(chainLink("resp_1", null, "a"));
                 started.get(instances - 1).save(chainLink("resp_2", "resp_1", "b"));
                 assertThat(ids(started.get(1).replay("resp_2").orElseThrow()))

@@ -72,8 +72,8 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
                             .from(SchemaVersion.TABLE)
                             .orderBy(SchemaVersion.VERSION)
                             .fetch(SchemaVersion.VERSION))
-                    .containsExactly(1, 2);
-            assertThat(SchemaMigrations.latestVersion()).isEqualTo(2);
+                    .containsExactly(1, 2, 3);
+            assertThat(SchemaMigrations.latestVersion()).isEqualTo(3);
             // WAL is a property of the file, so a plain connection sees it too.
             assertThat(dsl.fetchValue("pragma journal_mode")).isEqualTo("wal");
         }
@@ -86,9 +86,9 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
 
         try (Connection connection = DriverManager.getConnection(jdbcUrl())) {
             DSLContext dsl = DSL.using(connection, SQLDialect.SQLITE);
-            assertThat(SchemaMigrations.migrate(dsl)).isEqualTo(2);
-            assertThat(SchemaMigrations.migrate(dsl)).isEqualTo(2);
-            assertThat(dsl.fetchCount(SchemaVersion.TABLE)).isEqualTo(2);
+            assertThat(SchemaMigrations.migrate(dsl)).isEqualTo(3);
+            assertThat(SchemaMigrations.migrate(dsl)).isEqualTo(3);
+            assertThat(dsl.fetchCount(SchemaVersion.TABLE)).isEqualTo(3);
         }
         try (SqliteResponseStore reopened = SqliteResponseStore.open(file())) {
             assertThat(reopened.find("resp_1")).isPresent();
@@ -103,12 +103,12 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
             int first = dsl.transactionResult(tx -> SchemaMigrations.migrate(tx.dsl()));
             int second = dsl.transactionResult(tx -> SchemaMigrations.migrate(tx.dsl()));
 
-            assertThat(first).isEqualTo(2);
-            assertThat(second).isEqualTo(2);
+            assertThat(first).isEqualTo(3);
+            assertThat(second).isEqualTo(3);
 
             assertThat(dsl.meta().getTables().stream().map(t -> t.getName()))
                     .contains("responses", "items", "schema_version");
-            assertThat(dsl.fetchCount(SchemaVersion.TABLE)).isEqualTo(2);
+            assertThat(dsl.fetchCount(SchemaVersion.TABLE)).isEqualTo(3);
         }
     }
 
@@ -116,12 +116,13 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
     void aVersionOneDatabaseGainsTheUpstreamColumnAndKeepsItsResponses() throws Exception {
         store.save(chainLink("resp_1", null, "a"));
         ((SqliteResponseStore) store).close();
-        // Back to what version 1 made: no upstream column, one migration recorded.
+        // Back to what version 1 made: no upstream column, no created_at index, one migration recorded.
         try (Connection connection = DriverManager.getConnection(jdbcUrl())) {
             DSLContext dsl = DSL.using(connection, SQLDialect.SQLITE);
             dsl.execute("alter table responses drop column upstream");
+            dsl.execute("drop index responses_created_at_idx");
             dsl.deleteFrom(SchemaVersion.TABLE)
-                    .where(SchemaVersion.VERSION.eq(2))
+                    .where(SchemaVersion.VERSION.ge(2))
                     .execute();
         }
 
