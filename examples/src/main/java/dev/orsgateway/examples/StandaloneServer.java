@@ -70,7 +70,11 @@ public final class StandaloneServer implements AutoCloseable {
             }
             throw e;
         }
-        this.store = SqliteResponseStore.builder().jdbcUrl(settings.jdbcUrl()).build();
+        SqliteResponseStore.Builder storeBuilder = SqliteResponseStore.builder().jdbcUrl(settings.jdbcUrl());
+        if (settings.retention() != null) {
+            storeBuilder.retention(settings.retention());
+        }
+        this.store = storeBuilder.build();
         this.gateway = OrsGateway.builder()
                 .transcoder(ChatTranscoder.create(TranscoderOptions.DEFAULT.withHostedTools(settings.hostedTools())))
                 .router(router)
@@ -351,6 +355,9 @@ public final class StandaloneServer implements AutoCloseable {
      *     {@code off}), {@code ORS_WEBSOCKET_MAX_CONNECTION_SECONDS} (3600), {@code ORS_WEBSOCKET_IDLE_TIMEOUT_SECONDS}
      *     (600) and {@code ORS_WEBSOCKET_ALLOWED_ORIGINS} (origins of browser pages that may connect without an API
      *     key, comma-separated; none by default)
+     * @param retention {@code ORS_RETENTION_DAYS}: how long stored responses are kept after they were created
+     *     before a background purge deletes them, except those a younger response continues; null (the default)
+     *     keeps them forever. OpenAI keeps stored responses 30 days.
      */
     public record Settings(
             String upstreamUrl,
@@ -369,7 +376,8 @@ public final class StandaloneServer implements AutoCloseable {
             String compactionKey,
             Path compactionKeyFile,
             OrsWebSocketConfig webSocket,
-            RoutingConfig routing) {
+            RoutingConfig routing,
+            Duration retention) {
 
         /** The transports {@code UPSTREAM_TRANSPORT} may name. */
         public static final List<String> TRANSPORTS = List.of("jdk", "jdk-inline", "okhttp");
@@ -447,6 +455,46 @@ public final class StandaloneServer implements AutoCloseable {
                     compactionKey,
                     compactionKeyFile,
                     OrsWebSocketConfig.defaults(),
+                    null);
+        }
+
+        /** Settings that keep stored responses forever. */
+        public Settings(
+                String upstreamUrl,
+                String upstreamApiKey,
+                String jdbcUrl,
+                String host,
+                int port,
+                List<String> apiKeys,
+                String defaultModel,
+                Duration connectTimeout,
+                int maxConcurrentResponses,
+                int maxConnections,
+                int containerThreads,
+                String transport,
+                TranscoderOptions.HostedTools hostedTools,
+                String compactionKey,
+                Path compactionKeyFile,
+                OrsWebSocketConfig webSocket,
+                RoutingConfig routing) {
+            this(
+                    upstreamUrl,
+                    upstreamApiKey,
+                    jdbcUrl,
+                    host,
+                    port,
+                    apiKeys,
+                    defaultModel,
+                    connectTimeout,
+                    maxConcurrentResponses,
+                    maxConnections,
+                    containerThreads,
+                    transport,
+                    hostedTools,
+                    compactionKey,
+                    compactionKeyFile,
+                    webSocket,
+                    routing,
                     null);
         }
 
@@ -541,7 +589,10 @@ public final class StandaloneServer implements AutoCloseable {
                             ? null
                             : Path.of(env.get("ORS_COMPACTION_KEY_FILE").trim()),
                     webSocket(env),
-                    routing);
+                    routing,
+                    blankToNull(env.get("ORS_RETENTION_DAYS")) == null
+                            ? null
+                            : Duration.ofDays(positive(env, "ORS_RETENTION_DAYS", 1)));
         }
 
         /** {@link #jdbcUrl()} with its password masked, for logs. */

@@ -7,7 +7,10 @@ import dev.orsgateway.examples.StandaloneServer.Settings;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@code DATABASE_URL}: SQLite by default, PostgreSQL by its URL, and no password in what is logged. */
+/**
+ * {@code DATABASE_URL}: SQLite by default, PostgreSQL by its URL, and no password in what is logged; and {@code
+ * ORS_RETENTION_DAYS}.
+ */
 class DatabaseUrlTest {
 
     @Test
@@ -41,6 +44,16 @@ class DatabaseUrlTest {
                 .isEqualTo("jdbc:postgresql://db/g?password=***&ssl=true");
         assertThat(Settings.redact("jdbc:postgresql://ors:hunter2@db/g")).isEqualTo("jdbc:postgresql://ors:***@db/g");
         assertThat(Settings.redact("jdbc:sqlite:data/ors.db")).isEqualTo("jdbc:sqlite:data/ors.db");
+    }
+
+    @Test
+    void retentionIsForeverUnlessOrsRetentionDaysIsSet() {
+        assertThat(Settings.fromEnvironment(Map.of()).retention()).isNull();
+        assertThat(Settings.fromEnvironment(Map.of("ORS_RETENTION_DAYS", "30")).retention())
+                .isEqualTo(java.time.Duration.ofDays(30));
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("ORS_RETENTION_DAYS", "0")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ORS_RETENTION_DAYS");
     }
 
     @Test
