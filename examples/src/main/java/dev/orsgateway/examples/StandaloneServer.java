@@ -10,7 +10,7 @@ import dev.orsgateway.examples.scripted.ScriptedChatServer;
 import dev.orsgateway.server.OrsServlet;
 import dev.orsgateway.server.OrsServletConfig;
 import dev.orsgateway.server.OrsWebSocketConfig;
-import dev.orsgateway.store.sqlite.SqliteResponseStore;
+import dev.orsgateway.store.sqlite.JdbcResponseStore;
 import dev.orsgateway.transcoder.ChatTranscoder;
 import dev.orsgateway.transcoder.TranscoderOptions;
 import dev.orsgateway.upstream.jdk.JdkHttpChatCompletionsUpstream;
@@ -70,7 +70,7 @@ public final class StandaloneServer implements AutoCloseable {
             }
             throw e;
         }
-        SqliteResponseStore.Builder storeBuilder = SqliteResponseStore.builder().jdbcUrl(settings.jdbcUrl());
+        JdbcResponseStore.Builder storeBuilder = JdbcResponseStore.builder().jdbcUrl(settings.jdbcUrl());
         if (settings.retention() != null) {
             storeBuilder.retention(settings.retention());
         }

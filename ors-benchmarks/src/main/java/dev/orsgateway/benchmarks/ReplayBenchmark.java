@@ -4,7 +4,7 @@ import dev.orsgateway.core.model.Item;
 import dev.orsgateway.core.model.Response;
 import dev.orsgateway.core.model.ResponseStatus;
 import dev.orsgateway.core.spi.StoredResponse;
-import dev.orsgateway.store.sqlite.SqliteResponseStore;
+import dev.orsgateway.store.sqlite.JdbcResponseStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -45,13 +45,13 @@ public class ReplayBenchmark {
     public int depth;
 
     private Path directory;
-    private SqliteResponseStore store;
+    private JdbcResponseStore store;
     private String head;
 
     @Setup(Level.Trial)
     public void buildChain() throws IOException {
         directory = Files.createTempDirectory("ors-bench-replay");
-        store = SqliteResponseStore.open(directory.resolve("ors.db"));
+        store = JdbcResponseStore.open(directory.resolve("ors.db"));
         String previous = null;
         for (int i = 0; i < depth; i++) {
             String id = "resp_" + i;

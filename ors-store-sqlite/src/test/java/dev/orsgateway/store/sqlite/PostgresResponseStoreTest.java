@@ -103,8 +103,8 @@ class PostgresResponseStoreTest extends ResponseStoreContract {
         int threads = 8;
         int chains = 32;
         int depth = 5;
-        try (SqliteResponseStore first = open(schema);
-                SqliteResponseStore second = open(schema)) {
+        try (JdbcResponseStore first = open(schema);
+                JdbcResponseStore second = open(schema)) {
             runConcurrently(threads, worker -> {
                 // Each worker grows its own chains a level at a time, switching instance at every link, so each
                 // chain is written by both instances and every replay reads what the other instance wrote.
@@ -141,14 +141,14 @@ class PostgresResponseStoreTest extends ResponseStoreContract {
 
     @Test
     void twoInstancesRacingToSaveTheSameIdHaveExactlyOneWinner() throws Exception {
-        try (SqliteResponseStore first = open(schema);
-                SqliteResponseStore second = open(schema)) {
+        try (JdbcResponseStore first = open(schema);
+                JdbcResponseStore second = open(schema)) {
             int rounds = 40;
             for (int round = 0; round < rounds; round++) {
                 String id = "resp_race_" + round;
                 CyclicBarrier barrier = new CyclicBarrier(2);
                 List<Object> outcomes = runConcurrently(2, worker -> {
-                    SqliteResponseStore instance = worker == 0 ? first : second;
+                    JdbcResponseStore instance = worker == 0 ? first : second;
                     StoredResponse mine = chainLink(id, null, "w" + worker);
                     barrier.await(30, TimeUnit.SECONDS);
                     try {
@@ -230,11 +230,11 @@ class PostgresResponseStoreTest extends ResponseStoreContract {
             String fresh = freshSchema();
             int instances = 4;
             CyclicBarrier barrier = new CyclicBarrier(instances);
-            List<SqliteResponseStore> started = new CopyOnWriteArrayList<>();
+            List<JdbcResponseStore> started = new CopyOnWriteArrayList<>();
             try {
                 runConcurrently(instances, worker -> {
                     barrier.await(30, TimeUnit.SECONDS);
-                    started.add(SqliteResponseStore.builder()
+                    started.add(JdbcResponseStore.builder()
                             .dataSource(dataSource(fresh), SQLDialect.POSTGRES)
                             // Widens the race: a migration that did not wait for the others' would meet their
                             // half-created tables.
@@ -254,7 +254,7 @@ class PostgresResponseStoreTest extends ResponseStoreContract {
                 assertThat(ids(started.get(1).replay("resp_2").orElseThrow()))
                         .containsExactly("a_in", "a_out", "b_in", "b_out");
             } finally {
-                started.forEach(SqliteResponseStore::close);
+                started.forEach(JdbcResponseStore::close);
             }
         }
     }
@@ -265,7 +265,7 @@ class PostgresResponseStoreTest extends ResponseStoreContract {
         DSLContext admin = DSL.using(postgres.getPostgresDatabase(), SQLDialect.POSTGRES);
         admin.createDatabase(name(database)).execute();
         PGSimpleDataSource dataSource = (PGSimpleDataSource) postgres.getDatabase("postgres", database, timeouts());
-        try (SqliteResponseStore onPublic = SqliteResponseStore.builder()
+        try (JdbcResponseStore onPublic = JdbcResponseStore.builder()
                 .dataSource(dataSource, SQLDialect.POSTGRES)
                 .build()) {
             onPublic.save(chainLink("resp_1", null, "a"));
@@ -282,12 +282,12 @@ class PostgresResponseStoreTest extends ResponseStoreContract {
         DSLContext admin = DSL.using(postgres.getPostgresDatabase(), SQLDialect.POSTGRES);
         admin.createDatabase(name(database)).execute();
         String url = postgres.getJdbcUrl("postgres", database) + "&connectTimeout=10&socketTimeout=60";
-        try (SqliteResponseStore first = SqliteResponseStore.builder()
+        try (JdbcResponseStore first = JdbcResponseStore.builder()
                         .jdbcUrl(url)
                         .readConnections(2)
                         .build();
-                SqliteResponseStore second =
-                        SqliteResponseStore.builder().jdbcUrl(url).build()) {
+                JdbcResponseStore second =
+                        JdbcResponseStore.builder().jdbcUrl(url).build()) {
             first.save(chainLink("resp_1", null, "a"));
             second.save(chainLink("resp_2", "resp_1", "b"));
             assertThat(ids(first.replay("resp_2").orElseThrow())).containsExactly("a_in", "a_out", "b_in", "b_out");
@@ -319,7 +319,7 @@ class PostgresResponseStoreTest extends ResponseStoreContract {
 
     @Test
     void aUrlOfAnotherDatabaseIsRefusedWithoutEchoingIt() {
-        assertThatThrownBy(() -> SqliteResponseStore.builder().jdbcUrl("jdbc:mysql://u:secret@host/db"))
+        assertThatThrownBy(() -> JdbcResponseStore.builder().jdbcUrl("jdbc:mysql://u:secret@host/db"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining("secret");
     }
@@ -342,7 +342,7 @@ class PostgresResponseStoreTest extends ResponseStoreContract {
     @Test
     void replayOfAChainOfDepth100IsOneQuery() {
         List<String> statements = new CopyOnWriteArrayList<>();
-        try (SqliteResponseStore counted = SqliteResponseStore.builder()
+        try (JdbcResponseStore counted = JdbcResponseStore.builder()
                 .dataSource(dataSource(schema), SQLDialect.POSTGRES)
                 .executeListener(SqliteResponseStoreTest.recording(statements))
                 .build()) {
@@ -369,8 +369,8 @@ class PostgresResponseStoreTest extends ResponseStoreContract {
         // find reads the response, then its items. Another instance deleting the response between the two must
         // not yield the response without its items: the reads share one snapshot.
         AtomicBoolean deleted = new AtomicBoolean();
-        try (SqliteResponseStore other = open(schema);
-                SqliteResponseStore reader = SqliteResponseStore.builder()
+        try (JdbcResponseStore other = open(schema);
+                JdbcResponseStore reader = JdbcResponseStore.builder()
                         .dataSource(dataSource(schema), SQLDialect.POSTGRES)
                         .executeListener(new ExecuteListener() {
                             private static final long serialVersionUID = 1L;
@@ -406,7 +406,7 @@ class PostgresResponseStoreTest extends ResponseStoreContract {
                         .orderBy(SchemaVersion.VERSION)
                         .fetch(SchemaVersion.VERSION))
                 .containsExactly(1, 2, 3);
-        try (SqliteResponseStore reopened = open(schema)) {
+        try (JdbcResponseStore reopened = open(schema)) {
             assertThat(reopened.find("resp_1")).isPresent();
         }
     }
@@ -448,8 +448,8 @@ class PostgresResponseStoreTest extends ResponseStoreContract {
         return Map.of("connectTimeout", "10", "socketTimeout", "60");
     }
 
-    private static SqliteResponseStore open(String schema) {
-        return SqliteResponseStore.builder()
+    private static JdbcResponseStore open(String schema) {
+        return JdbcResponseStore.builder()
                 .dataSource(dataSource(schema), SQLDialect.POSTGRES)
                 .build();
     }

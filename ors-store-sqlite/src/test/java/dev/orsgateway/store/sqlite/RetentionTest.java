@@ -68,7 +68,7 @@ class RetentionTest {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgres"})
     void aResponseGoesOnlyWhenItAndEveryResponseContinuingItAreOlderThanTheRetention(String database) {
-        try (SqliteResponseStore store = open(database, Duration.ofDays(30))) {
+        try (JdbcResponseStore store = open(database, Duration.ofDays(30))) {
             // A chain continued yesterday keeps its 40- and 35-day-old links.
             save(store, "a1", null, NOW - 40 * DAY);
             save(store, "a2", "a1", NOW - 35 * DAY);
@@ -118,7 +118,7 @@ class RetentionTest {
     @ValueSource(strings = {"sqlite", "postgres"})
     void aPurgeOfMoreThanOneBatchDeletesThemAll(String database) {
         int old = 2 * 500 + 7;
-        try (SqliteResponseStore store = open(database, Duration.ofDays(30))) {
+        try (JdbcResponseStore store = open(database, Duration.ofDays(30))) {
             List<CompletableFuture<Void>> saves = new ArrayList<>();
             for (int i = 0; i < old; i++) {
                 saves.add(store.saveAsync(link("old" + i, null, NOW - 31 * DAY)));
@@ -136,7 +136,7 @@ class RetentionTest {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgres"})
     void withoutARetentionNothingIsPurged(String database) {
-        try (SqliteResponseStore store = open(database, null)) {
+        try (JdbcResponseStore store = open(database, null)) {
             save(store, "ancient", null, 0);
             assertThat(store.purgeExpired()).isZero();
             assertThat(store.find("ancient")).isPresent();
@@ -145,8 +145,8 @@ class RetentionTest {
 
     // ---- fixtures
 
-    private SqliteResponseStore open(String database, Duration retention) {
-        SqliteResponseStore.Builder builder = SqliteResponseStore.builder().clock(clock);
+    private JdbcResponseStore open(String database, Duration retention) {
+        JdbcResponseStore.Builder builder = JdbcResponseStore.builder().clock(clock);
         if (database.equals("sqlite")) {
             builder.file(dir.resolve("ors.db"));
         } else {
@@ -171,7 +171,7 @@ class RetentionTest {
         }
     }
 
-    private static void save(SqliteResponseStore store, String id, String previous, long createdAt) {
+    private static void save(JdbcResponseStore store, String id, String previous, long createdAt) {
         store.save(link(id, previous, createdAt));
     }
 

@@ -48,16 +48,16 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
 
     @Override
     protected ResponseStore newStore() {
-        return SqliteResponseStore.open(file());
+        return JdbcResponseStore.open(file());
     }
 
     @Test
     void reopeningTheFileSeesTheData() {
         store.save(chainLink("resp_1", null, "a"));
         store.save(chainLink("resp_2", "resp_1", "b"));
-        ((SqliteResponseStore) store).close();
+        ((JdbcResponseStore) store).close();
 
-        try (SqliteResponseStore reopened = SqliteResponseStore.open(file())) {
+        try (JdbcResponseStore reopened = JdbcResponseStore.open(file())) {
             assertThat(reopened.find("resp_2")).isPresent();
             assertThat(ids(reopened.replay("resp_2").orElseThrow())).containsExactly("a_in", "a_out", "b_in", "b_out");
         }
@@ -82,7 +82,7 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
     @Test
     void migratingAgainIsANoOp() throws Exception {
         store.save(chainLink("resp_1", null, "a"));
-        ((SqliteResponseStore) store).close();
+        ((JdbcResponseStore) store).close();
 
         try (Connection connection = DriverManager.getConnection(jdbcUrl())) {
             DSLContext dsl = DSL.using(connection, SQLDialect.SQLITE);
@@ -90,7 +90,7 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
             assertThat(SchemaMigrations.migrate(dsl)).isEqualTo(3);
             assertThat(dsl.fetchCount(SchemaVersion.TABLE)).isEqualTo(3);
         }
-        try (SqliteResponseStore reopened = SqliteResponseStore.open(file())) {
+        try (JdbcResponseStore reopened = JdbcResponseStore.open(file())) {
             assertThat(reopened.find("resp_1")).isPresent();
         }
     }
@@ -115,7 +115,7 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
     @Test
     void aVersionOneDatabaseGainsTheUpstreamColumnAndKeepsItsResponses() throws Exception {
         store.save(chainLink("resp_1", null, "a"));
-        ((SqliteResponseStore) store).close();
+        ((JdbcResponseStore) store).close();
         // Back to what version 1 made: no upstream column, no created_at index, one migration recorded.
         try (Connection connection = DriverManager.getConnection(jdbcUrl())) {
             DSLContext dsl = DSL.using(connection, SQLDialect.SQLITE);
@@ -126,7 +126,7 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
                     .execute();
         }
 
-        try (SqliteResponseStore reopened = SqliteResponseStore.open(file())) {
+        try (JdbcResponseStore reopened = JdbcResponseStore.open(file())) {
             StoredResponse old = reopened.find("resp_1").orElseThrow();
             assertThat(old.upstream()).isNull();
             assertThat(ids(reopened.replay("resp_1").orElseThrow())).containsExactly("a_in", "a_out");
@@ -137,7 +137,7 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
 
     @Test
     void aSchemaFromANewerVersionIsRefused() throws Exception {
-        ((SqliteResponseStore) store).close();
+        ((JdbcResponseStore) store).close();
         try (Connection connection = DriverManager.getConnection(jdbcUrl())) {
             DSL.using(connection, SQLDialect.SQLITE)
                     .insertInto(
@@ -149,7 +149,7 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
                     .execute();
         }
 
-        assertThatThrownBy(() -> SqliteResponseStore.open(file()))
+        assertThatThrownBy(() -> JdbcResponseStore.open(file()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("99");
     }
@@ -157,7 +157,7 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
     @Test
     void replayOfAChainOfDepth100IsOneQuery() {
         List<String> statements = new CopyOnWriteArrayList<>();
-        try (SqliteResponseStore counted = SqliteResponseStore.builder()
+        try (JdbcResponseStore counted = JdbcResponseStore.builder()
                 .file(dir.resolve("counted.db"))
                 .executeListener(recording(statements))
                 .build()) {
@@ -174,7 +174,7 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
     @Test
     void brokenChainOfDepth100IsFoundInTheSameOneQuery() {
         List<String> statements = new CopyOnWriteArrayList<>();
-        try (SqliteResponseStore counted = SqliteResponseStore.builder()
+        try (JdbcResponseStore counted = JdbcResponseStore.builder()
                 .file(dir.resolve("counted.db"))
                 .executeListener(recording(statements))
                 .build()) {
@@ -200,7 +200,7 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
 
     @Test
     void storeWorksOnAJdbcUrlAndOnAUserDataSource() {
-        try (SqliteResponseStore byUrl = SqliteResponseStore.builder()
+        try (JdbcResponseStore byUrl = JdbcResponseStore.builder()
                 .jdbcUrl("jdbc:sqlite:" + dir.resolve("by-url.db"))
                 .build()) {
             assertSavesAndReplays(byUrl);
@@ -210,7 +210,7 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
         config.setBusyTimeout(5000);
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl("jdbc:sqlite:" + dir.resolve("by-data-source.db"));
-        try (SqliteResponseStore byDataSource = SqliteResponseStore.builder()
+        try (JdbcResponseStore byDataSource = JdbcResponseStore.builder()
                 .dataSource(dataSource, SQLDialect.SQLITE)
                 .build()) {
             assertSavesAndReplays(byDataSource);
@@ -220,8 +220,8 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
 
     @Test
     void inMemoryUrlSharesOneConnection() {
-        try (SqliteResponseStore memory =
-                SqliteResponseStore.builder().jdbcUrl("jdbc:sqlite::memory:").build()) {
+        try (JdbcResponseStore memory =
+                JdbcResponseStore.builder().jdbcUrl("jdbc:sqlite::memory:").build()) {
             assertSavesAndReplays(memory);
             assertThat(memory.inputItems("resp_1", PageRequest.DEFAULT)
                             .orElseThrow()
@@ -233,14 +233,14 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
     @Test
     void twoStoresOnOneFileWriteConcurrently() throws Exception {
         // Two stores on one file stand for two gateway processes: their writes meet only in SQLite's lock.
-        try (SqliteResponseStore first = SqliteResponseStore.open(file());
-                SqliteResponseStore second = SqliteResponseStore.open(file())) {
+        try (JdbcResponseStore first = JdbcResponseStore.open(file());
+                JdbcResponseStore second = JdbcResponseStore.open(file())) {
             ExecutorService pool = Executors.newFixedThreadPool(4);
             CountDownLatch start = new CountDownLatch(1);
             List<Future<?>> writers = new ArrayList<>();
             try {
                 for (int w = 0; w < 4; w++) {
-                    SqliteResponseStore target = w % 2 == 0 ? first : second;
+                    JdbcResponseStore target = w % 2 == 0 ? first : second;
                     int writer = w;
                     writers.add(pool.submit(() -> {
                         start.await();
@@ -267,7 +267,7 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
 
     @Test
     void closedStoreRefusesCalls() {
-        SqliteResponseStore sqlite = (SqliteResponseStore) store;
+        JdbcResponseStore sqlite = (JdbcResponseStore) store;
         sqlite.close();
         sqlite.close();
 
@@ -283,18 +283,18 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
         for (int i = 0; i < 500; i++) {
             saves.add(store.saveAsync(chainLink("resp_" + i, i == 0 ? null : "resp_" + (i - 1), "r" + i)));
         }
-        ((SqliteResponseStore) store).close();
+        ((JdbcResponseStore) store).close();
 
         assertThat(saves).allSatisfy(save -> assertThat(save).isCompleted());
-        try (SqliteResponseStore reopened = SqliteResponseStore.open(file())) {
+        try (JdbcResponseStore reopened = JdbcResponseStore.open(file())) {
             assertThat(reopened.continuation("resp_499").orElseThrow().items()).hasSize(1000);
         }
     }
 
     @Test
     void readsDoNotWaitForAnOpenWriteTransaction() throws Exception {
-        ((SqliteResponseStore) store).close();
-        store = SqliteResponseStore.builder()
+        ((JdbcResponseStore) store).close();
+        store = JdbcResponseStore.builder()
                 .file(file())
                 .busyTimeout(Duration.ofMinutes(1))
                 .build();
@@ -323,7 +323,7 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
     @Test
     void aFullQueueRefusesAnAsyncSaveAtOnceWithA503AndRetryAfter() throws Exception {
         int capacity = 4;
-        try (SqliteResponseStore small = SqliteResponseStore.builder()
+        try (JdbcResponseStore small = JdbcResponseStore.builder()
                         .file(dir.resolve("small.db"))
                         .saveQueueCapacity(capacity)
                         .busyTimeout(Duration.ofMinutes(1))
@@ -359,7 +359,7 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
 
     @Test
     void aTransactionThatCannotStartFailsEveryFutureOfItsBatchAndTheWriterRecovers() throws Exception {
-        try (SqliteResponseStore impatient = SqliteResponseStore.builder()
+        try (JdbcResponseStore impatient = JdbcResponseStore.builder()
                         .file(dir.resolve("impatient.db"))
                         .busyTimeout(Duration.ZERO)
                         .build();
@@ -385,7 +385,7 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
     @Test
     void continuationOfAChainOfDepth100IsOneQuery() {
         List<String> statements = new CopyOnWriteArrayList<>();
-        try (SqliteResponseStore counted = SqliteResponseStore.builder()
+        try (JdbcResponseStore counted = JdbcResponseStore.builder()
                 .file(dir.resolve("counted.db"))
                 .executeListener(recording(statements))
                 .build()) {
@@ -411,7 +411,7 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
         return "jdbc:sqlite:" + file();
     }
 
-    private static void assertSavesAndReplays(SqliteResponseStore target) {
+    private static void assertSavesAndReplays(JdbcResponseStore target) {
         target.save(chainLink("resp_1", null, "a"));
         target.save(chainLink("resp_2", "resp_1", "b"));
         assertThat(ids(target.replay("resp_2").orElseThrow())).containsExactly("a_in", "a_out", "b_in", "b_out");
