@@ -5,6 +5,7 @@ module dev.orsgateway.store.sqlite {
     requires transitive org.jooq;
     requires org.xerial.sqlitejdbc;
     requires org.slf4j;
+    requires com.zaxxer.hikari;
 
     exports dev.orsgateway.store.sqlite;
 }

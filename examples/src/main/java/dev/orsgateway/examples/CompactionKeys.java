@@ -31,6 +31,12 @@ final class CompactionKeys {
             return decode(settings.compactionKey(), "ORS_COMPACTION_KEY");
         }
         Path file = settings.compactionKeyFile() != null ? settings.compactionKeyFile() : besideDatabase(settings);
+        if (file == null && settings.jdbcUrl().startsWith("jdbc:postgresql:")) {
+            // Instances sharing a database must share the key, or one cannot read another's compaction items.
+            log.warn("Compaction items are sealed with a key for this run only: set ORS_COMPACTION_KEY, the same on"
+                    + " every instance that shares the PostgreSQL database");
+            return random();
+        }
         if (file == null) {
             log.info("Compaction items are sealed with a key for this run only (in-memory database, no key file)");
             return random();

@@ -9,7 +9,7 @@ import dev.orsgateway.core.model.Response;
 import dev.orsgateway.core.model.ResponseEvent;
 import dev.orsgateway.core.model.Tool;
 import dev.orsgateway.examples.scripted.ScriptedChatServer;
-import dev.orsgateway.store.sqlite.SqliteResponseStore;
+import dev.orsgateway.store.sqlite.JdbcResponseStore;
 import dev.orsgateway.transcoder.ChatTranscoder;
 import dev.orsgateway.upstream.okhttp.OkHttpChatCompletionsUpstream;
 import java.io.PrintStream;
@@ -40,7 +40,7 @@ public final class InProcessExample {
                             .baseUrl(url)
                             .apiKey(System.getenv("OPENAI_API_KEY"))
                             .build();
-                    SqliteResponseStore store = SqliteResponseStore.open(database)) {
+                    JdbcResponseStore store = JdbcResponseStore.open(database)) {
                 OrsGateway gateway = OrsGateway.builder()
                         .transcoder(ChatTranscoder.create())
                         .upstream(upstream)

@@ -10,7 +10,7 @@ import dev.orsgateway.examples.scripted.ScriptedChatServer;
 import dev.orsgateway.server.OrsServlet;
 import dev.orsgateway.server.OrsServletConfig;
 import dev.orsgateway.server.OrsWebSocketConfig;
-import dev.orsgateway.store.sqlite.SqliteResponseStore;
+import dev.orsgateway.store.sqlite.JdbcResponseStore;
 import dev.orsgateway.transcoder.ChatTranscoder;
 import dev.orsgateway.transcoder.TranscoderOptions;
 import dev.orsgateway.upstream.jdk.JdkHttpChatCompletionsUpstream;
@@ -71,7 +71,11 @@ public final class StandaloneServer implements AutoCloseable {
             }
             throw e;
         }
-        this.store = SqliteResponseStore.builder().jdbcUrl(settings.jdbcUrl()).build();
+        JdbcResponseStore.Builder storeBuilder = JdbcResponseStore.builder().jdbcUrl(settings.jdbcUrl());
+        if (settings.retention() != null) {
+            storeBuilder.retention(settings.retention());
+        }
+        this.store = storeBuilder.build();
         this.metrics = settings.metricsPort() < 0 ? null : new MetricsEndpoint(settings.host(), settings.metricsPort());
         OrsGateway.Builder builder = OrsGateway.builder()
                 .transcoder(ChatTranscoder.create(TranscoderOptions.DEFAULT.withHostedTools(settings.hostedTools())))
@@ -124,7 +128,7 @@ public final class StandaloneServer implements AutoCloseable {
                 server.port(),
                 settings.webSocket().enabled() ? " (and ws://)" : "",
                 server.gateway.upstreamDescription(),
-                settings.jdbcUrl(),
+                settings.redactedJdbcUrl(),
                 settings.apiKeys().isEmpty()
                         ? " (no authentication)"
                         : ", " + settings.apiKeys().size() + " API key(s)",
@@ -331,7 +335,11 @@ public final class StandaloneServer implements AutoCloseable {
      *     {@code .../v1/chat/completions}), or {@code demo} for the built-in scripted model; default Ollama's
      *     {@code http://localhost:11434/v1/chat/completions}
      * @param upstreamApiKey {@code OPENAI_API_KEY}: sent upstream as a bearer token, if set
-     * @param jdbcUrl {@code DATABASE_URL}: a {@code jdbc:sqlite:} URL or a file path; default {@code ors-gateway.db}
+     * @param jdbcUrl {@code DATABASE_URL}: a SQLite file path or {@code jdbc:sqlite:} URL (default {@code
+     *     ors-gateway.db}), or a PostgreSQL database, {@code postgresql://user:password@host:5432/db} ({@code
+     *     postgres://} too, user and password percent-encoded) or a {@code jdbc:postgresql:} URL; held here as the
+     *     JDBC URL, with the credentials as its {@code user} and {@code password} parameters (see {@link
+     *     #redactedJdbcUrl()} for logs)
      * @param host {@code HOST}: the address to bind; default {@code 0.0.0.0}
      * @param port {@code PORT}: default 3000 ({@code 0} picks a free port)
      * @param apiKeys {@code ORS_API_KEYS}: comma-separated keys clients must send as {@code Authorization: Bearer};
@@ -363,6 +371,9 @@ public final class StandaloneServer implements AutoCloseable {
      *     {@code off}), {@code ORS_WEBSOCKET_MAX_CONNECTION_SECONDS} (3600), {@code ORS_WEBSOCKET_IDLE_TIMEOUT_SECONDS}
      *     (600) and {@code ORS_WEBSOCKET_ALLOWED_ORIGINS} (origins of browser pages that may connect without an API
      *     key, comma-separated; none by default)
+     * @param retention {@code ORS_RETENTION_DAYS}: how long stored responses are kept after they were created
+     *     before a background purge deletes them, except those a younger response continues; null (the default)
+     *     keeps them forever. OpenAI keeps stored responses 30 days.
      */
     public record Settings(
             String upstreamUrl,
@@ -382,7 +393,8 @@ public final class StandaloneServer implements AutoCloseable {
             Path compactionKeyFile,
             OrsWebSocketConfig webSocket,
             RoutingConfig routing,
-            int metricsPort) {
+            int metricsPort,
+            Duration retention) {
 
         /** The transports {@code UPSTREAM_TRANSPORT} may name. */
         public static final List<String> TRANSPORTS = List.of("jdk", "jdk-inline", "okhttp");
@@ -424,7 +436,8 @@ public final class StandaloneServer implements AutoCloseable {
                     null,
                     OrsWebSocketConfig.defaults(),
                     null,
-                    -1);
+                    -1,
+                    null);
         }
 
         /** Settings with WebSocket mode on, with its default limits. */
@@ -462,7 +475,49 @@ public final class StandaloneServer implements AutoCloseable {
                     compactionKeyFile,
                     OrsWebSocketConfig.defaults(),
                     null,
-                    -1);
+                    -1,
+                    null);
+        }
+
+        /** Settings that keep stored responses forever. */
+        public Settings(
+                String upstreamUrl,
+                String upstreamApiKey,
+                String jdbcUrl,
+                String host,
+                int port,
+                List<String> apiKeys,
+                String defaultModel,
+                Duration connectTimeout,
+                int maxConcurrentResponses,
+                int maxConnections,
+                int containerThreads,
+                String transport,
+                TranscoderOptions.HostedTools hostedTools,
+                String compactionKey,
+                Path compactionKeyFile,
+                OrsWebSocketConfig webSocket,
+                RoutingConfig routing) {
+            this(
+                    upstreamUrl,
+                    upstreamApiKey,
+                    jdbcUrl,
+                    host,
+                    port,
+                    apiKeys,
+                    defaultModel,
+                    connectTimeout,
+                    maxConcurrentResponses,
+                    maxConnections,
+                    containerThreads,
+                    transport,
+                    hostedTools,
+                    compactionKey,
+                    compactionKeyFile,
+                    webSocket,
+                    routing,
+                    -1,
+                    null);
         }
 
         /** Settings with one upstream (no routing file). */
@@ -501,7 +556,8 @@ public final class StandaloneServer implements AutoCloseable {
                     compactionKeyFile,
                     webSocket,
                     null,
-                    -1);
+                    -1,
+                    null);
         }
 
         /** The default upstream: a local Ollama. */
@@ -522,10 +578,7 @@ public final class StandaloneServer implements AutoCloseable {
 
         /** Reads the settings from an environment map (see the record's parameters). */
         public static Settings fromEnvironment(Map<String, String> env) {
-            String database = blankToNull(env.get("DATABASE_URL"));
-            String jdbcUrl = database == null
-                    ? "jdbc:sqlite:ors-gateway.db"
-                    : database.startsWith("jdbc:") ? database : "jdbc:sqlite:" + database;
+            String jdbcUrl = jdbcUrl(blankToNull(env.get("DATABASE_URL")));
             List<String> keys = blankToNull(env.get("ORS_API_KEYS")) == null
                     ? List.of()
                     : Arrays.stream(env.get("ORS_API_KEYS").split(","))
@@ -561,7 +614,10 @@ public final class StandaloneServer implements AutoCloseable {
                             : Path.of(env.get("ORS_COMPACTION_KEY_FILE").trim()),
                     webSocket(env),
                     routing,
-                    metricsPort(env));
+                    metricsPort(env),
+                    blankToNull(env.get("ORS_RETENTION_DAYS")) == null
+                            ? null
+                            : Duration.ofDays(positive(env, "ORS_RETENTION_DAYS", 1)));
         }
 
         private static int metricsPort(Map<String, String> env) {
@@ -573,6 +629,90 @@ public final class StandaloneServer implements AutoCloseable {
                 throw new IllegalArgumentException("METRICS_PORT must be a port (0 for a free one), was " + port);
             }
             return port;
+        }
+
+        /** {@link #jdbcUrl()} with its password masked, for logs. */
+        public String redactedJdbcUrl() {
+            return redact(jdbcUrl);
+        }
+
+        /** {@code url} with the value of a {@code password} parameter and a password in user info masked. */
+        static String redact(String url) {
+            if (url == null) {
+                return null;
+            }
+            return url.replaceAll("(?i)([?&;]password=)[^&;#]*", "$1***")
+                    .replaceAll("(//[^/@:?#]*:)[^/@?#]*@", "$1***@");
+        }
+
+        /** The JDBC URL of {@code DATABASE_URL} (null: the default SQLite file). */
+        static String jdbcUrl(String database) {
+            if (database == null) {
+                return "jdbc:sqlite:ors-gateway.db";
+            }
+            String trimmed = database.trim();
+            String lower = trimmed.toLowerCase(java.util.Locale.ROOT);
+            if (lower.startsWith("postgresql://") || lower.startsWith("postgres://")) {
+                return postgresJdbcUrl(trimmed);
+            }
+            return trimmed.startsWith("jdbc:") ? trimmed : "jdbc:sqlite:" + trimmed;
+        }
+
+        /**
+         * {@code postgresql://user:password@host:port/db?params} (libpq's URI form, as Heroku and others hand it
+         * out) as pgJDBC's {@code jdbc:postgresql://host:port/db?params&user=...&password=...}. pgJDBC takes no
+         * user info in the URL, and form-decodes parameter values, so the credentials are re-encoded that way.
+         */
+        private static String postgresJdbcUrl(String url) {
+            String rest = url.substring(url.indexOf("://") + 3);
+            int authorityEnd = rest.length();
+            for (char c : new char[] {'/', '?'}) {
+                int at = rest.indexOf(c);
+                if (at >= 0 && at < authorityEnd) {
+                    authorityEnd = at;
+                }
+            }
+            String authority = rest.substring(0, authorityEnd);
+            String tail = rest.substring(authorityEnd);
+            int at = authority.lastIndexOf('@');
+            String hosts = authority.substring(at + 1);
+            if (hosts.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "DATABASE_URL names no host: postgresql://user:password@host:5432/db");
+            }
+            int query = tail.indexOf('?');
+            String path = query < 0 ? tail : tail.substring(0, query);
+            List<String> params = new ArrayList<>();
+            if (query >= 0 && query + 1 < tail.length()) {
+                params.add(tail.substring(query + 1));
+            }
+            if (at >= 0) {
+                String userInfo = authority.substring(0, at);
+                int colon = userInfo.indexOf(':');
+                String user = colon < 0 ? userInfo : userInfo.substring(0, colon);
+                if (!user.isEmpty()) {
+                    params.add("user=" + formEncode(percentDecode(user)));
+                }
+                if (colon >= 0) {
+                    params.add("password=" + formEncode(percentDecode(userInfo.substring(colon + 1))));
+                }
+            }
+            return "jdbc:postgresql://" + hosts + (path.isEmpty() ? "/" : path)
+                    + (params.isEmpty() ? "" : "?" + String.join("&", params));
+        }
+
+        // RFC 3986 decoding: unlike form decoding, a '+' stays a '+'.
+        private static String percentDecode(String value) {
+            try {
+                return java.net.URLDecoder.decode(value.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                // Not chained: the decoder's message quotes the password.
+                throw new IllegalArgumentException("DATABASE_URL has a malformed %-escape in its user or password");
+            }
+        }
+
+        private static String formEncode(String value) {
+            return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
         }
 
         private static OrsWebSocketConfig webSocket(Map<String, String> env) {

@@ -12,7 +12,7 @@ import dev.orsgateway.core.model.ResponseStatus;
 import dev.orsgateway.core.testing.SpecSchemas;
 import dev.orsgateway.examples.scripted.RecordedRequest;
 import dev.orsgateway.examples.scripted.ScriptedChatServer;
-import dev.orsgateway.store.sqlite.SqliteResponseStore;
+import dev.orsgateway.store.sqlite.JdbcResponseStore;
 import dev.orsgateway.transcoder.ChatTranscoder;
 import dev.orsgateway.upstream.okhttp.OkHttpChatCompletionsUpstream;
 import java.io.ByteArrayOutputStream;
@@ -46,7 +46,7 @@ class InProcessExampleTest {
                 OkHttpChatCompletionsUpstream upstream = OkHttpChatCompletionsUpstream.builder()
                         .baseUrl(server.baseUrl().toString())
                         .build();
-                SqliteResponseStore store = SqliteResponseStore.open(database)) {
+                JdbcResponseStore store = JdbcResponseStore.open(database)) {
             OrsGateway gateway = OrsGateway.builder()
                     .transcoder(ChatTranscoder.create())
                     .upstream(upstream)

@@ -33,7 +33,7 @@ class ModulePathTest {
     private static final Pattern RUNTIME =
             Pattern.compile(".*/(ors-(core|transcoder|store-sqlite|upstream-jdk|upstream-okhttp|server-adapter)"
                     + "|jackson-(core|databind|annotations|module-blackbird)|slf4j-api|jooq|r2dbc-spi"
-                    + "|reactive-streams|sqlite-jdbc|okhttp|okhttp-jvm|okhttp-sse|okio|okio-jvm|kotlin-stdlib"
+                    + "|reactive-streams|sqlite-jdbc|HikariCP|okhttp|okhttp-jvm|okhttp-sse|okio|okio-jvm|kotlin-stdlib"
                     + "|jakarta\\.servlet-api)[-/].*");
 
     private static Path[] runtimePath() {

@@ -4,7 +4,7 @@ import dev.orsgateway.core.model.Item;
 import dev.orsgateway.core.model.Response;
 import dev.orsgateway.core.model.ResponseStatus;
 import dev.orsgateway.core.spi.StoredResponse;
-import dev.orsgateway.store.sqlite.SqliteResponseStore;
+import dev.orsgateway.store.sqlite.JdbcResponseStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,8 +30,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Replaying a {@code previous_response_id} chain of {@code depth} responses (each one user message in, one
- * assistant message out) from a real SQLite file, built in a temporary directory. Baseline in the same run: finding
- * the chain's last response alone (one row and its items).
+ * assistant message out) from a real SQLite file, built in a temporary directory, or from the PostgreSQL database at
+ * {@code jdbcUrl} ({@code -p jdbcUrl=jdbc:postgresql://localhost:5432/ors?user=...}), where each trial writes a
+ * chain of its own beside what is there. Baseline in the same run: finding the chain's last response alone (one
+ * row and its items).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,17 +46,25 @@ public class ReplayBenchmark {
     @Param({"10", "100", "1000"})
     public int depth;
 
+    /** Empty: a SQLite file; else a {@code jdbc:postgresql:} URL. */
+    @Param({""})
+    public String jdbcUrl;
+
     private Path directory;
-    private SqliteResponseStore store;
+    private JdbcResponseStore store;
     private String head;
 
     @Setup(Level.Trial)
     public void buildChain() throws IOException {
         directory = Files.createTempDirectory("ors-bench-replay");
-        store = SqliteResponseStore.open(directory.resolve("ors.db"));
+        store = jdbcUrl.isEmpty()
+                ? JdbcResponseStore.open(directory.resolve("ors.db"))
+                : JdbcResponseStore.builder().jdbcUrl(jdbcUrl).build();
+        // Ids of this trial alone: a PostgreSQL database keeps the chains of earlier trials and runs.
+        String trial = Long.toString(System.nanoTime(), 36);
         String previous = null;
         for (int i = 0; i < depth; i++) {
-            String id = "resp_" + i;
+            String id = "resp_" + trial + "_" + i;
             Item input = Fixtures.read(
                     "{\"type\":\"message\",\"id\":\"msg_in_" + i + "\",\"status\":\"completed\",\"role\":\"user\","
                             + "\"content\":[{\"type\":\"input_text\",\"text\":\"Question number " + i

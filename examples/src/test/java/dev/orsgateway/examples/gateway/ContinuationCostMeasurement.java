@@ -11,7 +11,7 @@ import dev.orsgateway.core.model.CreateResponseRequest;
 import dev.orsgateway.core.model.Item;
 import dev.orsgateway.core.model.Response;
 import dev.orsgateway.core.spi.ResponseStore;
-import dev.orsgateway.store.sqlite.SqliteResponseStore;
+import dev.orsgateway.store.sqlite.JdbcResponseStore;
 import dev.orsgateway.transcoder.ChatTranscoder;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -84,7 +84,7 @@ class ContinuationCostMeasurement {
             Map<Integer, List<String>> statementsByDepth = new LinkedHashMap<>();
             Map<Integer, Integer> replayStatementsByDepth = new LinkedHashMap<>();
             try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + h.database);
-                    SqliteResponseStore counted = SqliteResponseStore.builder()
+                    JdbcResponseStore counted = JdbcResponseStore.builder()
                             .dataSource(countingDataSource(connection, statements), SQLDialect.SQLITE)
                             .build()) {
                 OrsGateway countedGateway = OrsGateway.builder()
@@ -127,14 +127,14 @@ class ContinuationCostMeasurement {
                 String messages = Integer.toString(chat.messages().size());
                 String kib = String.format("%.1f", OrsJson.writeBytes(chat).length / 1024.0);
                 report.append(line(
-                        "gateway + SqliteResponseStore (end to end)",
+                        "gateway + JdbcResponseStore (end to end)",
                         depth,
                         messages,
                         kib,
                         time(() -> h.gateway.previewUpstreamRequest(next, null)),
                         Integer.toString(statementsByDepth.get(depth).size())));
                 report.append(line(
-                        "  SqliteResponseStore.replay alone",
+                        "  JdbcResponseStore.replay alone",
                         depth,
                         "",
                         "",

@@ -15,7 +15,7 @@ import dev.orsgateway.core.model.ResponseEvent;
 import dev.orsgateway.core.testing.SpecSchemas;
 import dev.orsgateway.examples.scripted.RecordedRequest;
 import dev.orsgateway.examples.scripted.ScriptedChatServer;
-import dev.orsgateway.store.sqlite.SqliteResponseStore;
+import dev.orsgateway.store.sqlite.JdbcResponseStore;
 import dev.orsgateway.transcoder.ChatTranscoder;
 import dev.orsgateway.upstream.okhttp.OkHttpChatCompletionsUpstream;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ import java.util.function.Predicate;
 
 /**
  * One in-process gateway wired for real: a {@link ScriptedChatServer} on 127.0.0.1 (port 0), reached over loopback
- * HTTP by an {@link OkHttpChatCompletionsUpstream}, and a {@link SqliteResponseStore} in a file. Every response and
+ * HTTP by an {@link OkHttpChatCompletionsUpstream}, and a {@link JdbcResponseStore} in a file. Every response and
  * event that passes through its helpers is validated against the Open Responses schemas.
  */
 final class Harness implements AutoCloseable {
@@ -50,7 +50,7 @@ final class Harness implements AutoCloseable {
 
     final ScriptedChatServer server;
     final OkHttpChatCompletionsUpstream upstream;
-    final SqliteResponseStore store;
+    final JdbcResponseStore store;
     final OrsGateway gateway;
     final Path database;
 
@@ -66,7 +66,7 @@ final class Harness implements AutoCloseable {
                 .readTimeout(WAIT.multipliedBy(4))
                 .callTimeout(WAIT.multipliedBy(4))
                 .build();
-        store = SqliteResponseStore.open(database);
+        store = JdbcResponseStore.open(database);
         gateway = OrsGateway.builder()
                 .transcoder(ChatTranscoder.create())
                 .upstream(upstream)

@@ -5,105 +5,48 @@ import dev.orsgateway.core.spi.ItemPage;
 import dev.orsgateway.core.spi.PageRequest;
 import dev.orsgateway.core.spi.ResponseStore;
 import dev.orsgateway.core.spi.StoredResponse;
-import dev.orsgateway.store.sqlite.internal.Database;
-import dev.orsgateway.store.sqlite.internal.JooqResponseStore;
-import dev.orsgateway.store.sqlite.internal.SchemaMigrations;
-import dev.orsgateway.store.sqlite.internal.SqliteConnections;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
-import org.jooq.Configuration;
-import org.jooq.ExecuteListener;
 import org.jooq.SQLDialect;
-import org.jooq.impl.DataSourceConnectionProvider;
-import org.jooq.impl.DefaultConfiguration;
-import org.jooq.impl.DefaultConnectionProvider;
 
 /**
- * A {@link ResponseStore} in a SQL database through jOOQ: a SQLite file by default (WAL journal, {@code
- * synchronous=NORMAL}, 5 s busy timeout, foreign keys on), or a {@link DataSource} with its {@link SQLDialect}, so
- * the same store runs on PostgreSQL when one machine is no longer enough: many gateway instances, each with its own
- * store, sharing one database. It creates and migrates its schema when built. Close it to commit what is queued and
- * release its connections.
+ * The former name of {@link JdbcResponseStore}, from when the store ran on SQLite alone. It is one underneath, with
+ * the same builder and methods, and stays so that code written against it keeps compiling.
  *
- * <p><b>Writes</b> go through one writer thread per store, which commits every save queued at that moment (up to
- * 256) in one transaction (group commit) with statements prepared once; an idle writer commits a lone save at
- * once. {@link #saveAsync} only queues: its future completes, on the writer thread, once the transaction holding
- * the save has committed, and fails alone when that save fails (an id already stored or continued), or with the
- * whole batch when the commit fails. The queue is bounded ({@link Builder#saveQueueCapacity}): a full queue fails
- * {@code saveAsync} at once with a 503 {@link dev.orsgateway.core.OrsException} carrying {@code Retry-After},
- * while {@link #save} waits for room. {@link #delete} runs on the caller's thread.
- *
- * <p><b>Durability.</b> A save is durable when its future completes (or {@link #save} returns): committed, so it
- * survives the process dying. On a SQLite file of this store (WAL, {@code synchronous=NORMAL}) a commit is not
- * synced to disk; an OS crash or power loss may lose the commits since the last checkpoint, never part of one.
- * On a {@link DataSource}, durability is the database's (on PostgreSQL, its {@code synchronous_commit}). Saves
- * still queued when the JVM exits without {@link #close} are lost: the writer thread is a daemon.
- *
- * <p><b>Reads</b> never wait for the writer: on a SQLite file they run on their own connections, which in WAL mode
- * read the last commit while a write transaction is open (an in-memory database has one connection, so there they
- * do wait); on PostgreSQL, MVCC gives the same.
- *
- * <pre>{@code
- * try (SqliteResponseStore store = SqliteResponseStore.open(Path.of("data/ors.db"))) { ... }
- * }</pre>
+ * @deprecated use {@link JdbcResponseStore}: replace the name, nothing else changes.
  */
+@Deprecated(since = "0.1.0")
 public final class SqliteResponseStore implements ResponseStore, AutoCloseable {
+    private final JdbcResponseStore store;
 
-    private final Database database;
-    private final JooqResponseStore store;
-
-    private SqliteResponseStore(Database database, int saveQueueCapacity) {
-        this.database = database;
-        this.store = new JooqResponseStore(database, saveQueueCapacity);
+    private SqliteResponseStore(JdbcResponseStore store) {
+        this.store = store;
     }
 
-    /** A store in the SQLite file {@code file}, created with its parent directories if missing. */
+    /** See {@link JdbcResponseStore#open}. */
     public static SqliteResponseStore open(Path file) {
-        return builder().file(file).build();
+        return new SqliteResponseStore(JdbcResponseStore.open(file));
     }
 
-    /** A builder; choose where the data lives with {@code file}, {@code jdbcUrl} or {@code dataSource}. */
+    /** See {@link JdbcResponseStore#builder}. */
     public static Builder builder() {
         return new Builder();
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Queues the save for the writer thread and waits for its commit (and, while the queue is full, for room).
-     */
     @Override
     public void save(StoredResponse response) {
         store.save(response);
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Checks the response and turns it into JSON on the calling thread, then queues it for the writer thread.
-     * The future completes on the writer thread after the commit, so chain slow work to it with an executor. It
-     * fails at once with a 503 {@link dev.orsgateway.core.OrsException} (with {@code Retry-After}) when the queue
-     * is full, and with {@link IllegalStateException} when the store is closed.
-     */
     @Override
     public CompletableFuture<Void> saveAsync(StoredResponse response) {
         return store.saveAsync(response);
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>One query, whatever the depth of the chain.
-     */
     @Override
     public Optional<Continuation> continuation(String id) {
         return store.continuation(id);
@@ -114,11 +57,6 @@ public final class SqliteResponseStore implements ResponseStore, AutoCloseable {
         return store.find(id);
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>One query, whatever the depth of the chain.
-     */
     @Override
     public Optional<List<Item>> replay(String id) {
         return store.replay(id);
@@ -134,167 +72,73 @@ public final class SqliteResponseStore implements ResponseStore, AutoCloseable {
         return store.delete(id);
     }
 
-    /**
-     * Refuses new saves, commits the queued ones and stops the writer thread, then waits for a running write and
-     * closes the store's own connections (not a user's {@link DataSource}). Later calls fail with {@link
-     * IllegalStateException}. Closing twice does nothing.
-     */
-    @Override
-    public void close() {
-        try {
-            store.close();
-        } finally {
-            database.close();
-        }
+    /** See {@link JdbcResponseStore#purgeExpired}. */
+    public int purgeExpired() {
+        return store.purgeExpired();
     }
 
-    /** Configures a {@link SqliteResponseStore}. The last of {@code file}, {@code jdbcUrl}, {@code dataSource} wins. */
+    /** See {@link JdbcResponseStore#close}. */
+    @Override
+    public void close() {
+        store.close();
+    }
+
+    /**
+     * See {@link JdbcResponseStore.Builder}.
+     *
+     * @deprecated use {@link JdbcResponseStore.Builder}.
+     */
+    @Deprecated(since = "0.1.0")
     public static final class Builder {
-        private Path file;
-        private String jdbcUrl;
-        private DataSource dataSource;
-        private SQLDialect dialect;
-        private Duration busyTimeout = Duration.ofSeconds(5);
-        private int readConnections = 4;
-        private int saveQueueCapacity = 4096;
-        private final List<ExecuteListener> listeners = new ArrayList<>();
+        private final JdbcResponseStore.Builder builder = JdbcResponseStore.builder();
 
         private Builder() {}
 
-        /** Keeps the data in the SQLite file {@code file}; missing parent directories are created. */
+        /** See {@link JdbcResponseStore.Builder#file}. */
         public Builder file(Path file) {
-            clearSource();
-            this.file = Objects.requireNonNull(file, "file");
+            builder.file(file);
             return this;
         }
 
-        /**
-         * Keeps the data in the SQLite database at {@code jdbcUrl} ({@code jdbc:sqlite:...}). An in-memory URL
-         * works, with all calls sharing one connection, and the data goes when the store closes.
-         */
+        /** See {@link JdbcResponseStore.Builder#jdbcUrl}. */
         public Builder jdbcUrl(String jdbcUrl) {
-            Objects.requireNonNull(jdbcUrl, "jdbcUrl");
-            if (!jdbcUrl.startsWith("jdbc:sqlite:")) {
-                throw new IllegalArgumentException("not a SQLite JDBC URL: " + jdbcUrl + "; use dataSource(...)");
-            }
-            clearSource();
-            this.jdbcUrl = jdbcUrl;
+            builder.jdbcUrl(jdbcUrl);
             return this;
         }
 
-        /**
-         * Keeps the data in the database behind {@code dataSource}, spoken to in {@code dialect}: {@link
-         * SQLDialect#POSTGRES} or {@link SQLDialect#SQLITE}, the two the store is tested on. The store borrows a
-         * connection per read or delete, its writer thread keeps one while the store is open (given back when a
-         * commit fails, and at close), and it never closes the data source; pooling, and on SQLite WAL and the busy timeout,
-         * are its configuration. On SQLite, writes from this store are serialized.
-         *
-         * <p>On PostgreSQL, give it a pool (opening a connection per call costs more than the call), and tables
-         * go to the first schema of the connections' search path. Stores in several processes may share one
-         * database: their writes run side by side, of two saves of one id one succeeds and the other throws
-         * {@link IllegalStateException}, and stores that start at once migrate the schema once, one after the
-         * other.
-         */
+        /** See {@link JdbcResponseStore.Builder#dataSource}. */
         public Builder dataSource(DataSource dataSource, SQLDialect dialect) {
-            clearSource();
-            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-            this.dialect = Objects.requireNonNull(dialect, "dialect");
+            builder.dataSource(dataSource, dialect);
             return this;
         }
 
-        /** How long a SQLite connection waits for another process's lock before failing; default 5 s. */
+        /** See {@link JdbcResponseStore.Builder#busyTimeout}. */
         public Builder busyTimeout(Duration busyTimeout) {
-            if (busyTimeout.isNegative() || busyTimeout.toMillis() > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("busyTimeout out of range: " + busyTimeout);
-            }
-            this.busyTimeout = busyTimeout;
+            builder.busyTimeout(busyTimeout);
             return this;
         }
 
-        /** The most SQLite connections reading at once, besides the one writer; default 4. */
+        /** See {@link JdbcResponseStore.Builder#readConnections}. */
         public Builder readConnections(int readConnections) {
-            if (readConnections < 1) {
-                throw new IllegalArgumentException("readConnections must be at least 1, was " + readConnections);
-            }
-            this.readConnections = readConnections;
+            builder.readConnections(readConnections);
             return this;
         }
 
-        /**
-         * The most saves queued for the writer thread; default 4096. Past it {@link #saveAsync} fails at once (a
-         * 503 with {@code Retry-After}) and {@link #save} waits.
-         */
+        /** See {@link JdbcResponseStore.Builder#saveQueueCapacity}. */
         public Builder saveQueueCapacity(int saveQueueCapacity) {
-            if (saveQueueCapacity < 1) {
-                throw new IllegalArgumentException("saveQueueCapacity must be at least 1, was " + saveQueueCapacity);
-            }
-            this.saveQueueCapacity = saveQueueCapacity;
+            builder.saveQueueCapacity(saveQueueCapacity);
             return this;
         }
 
-        // For tests: observes every statement the store executes through jOOQ (all but the writer's prepared ones).
-        Builder executeListener(ExecuteListener listener) {
-            listeners.add(listener);
+        /** See {@link JdbcResponseStore.Builder#retention}. */
+        public Builder retention(Duration retention) {
+            builder.retention(retention);
             return this;
         }
 
-        /**
-         * Opens the database and brings its schema to the current version.
-         *
-         * @throws org.jooq.exception.DataAccessException when the database cannot be opened or migrated
-         */
+        /** See {@link JdbcResponseStore.Builder#build}. */
         public SqliteResponseStore build() {
-            if (dataSource != null) {
-                Configuration configuration = configuration(dialect).set(new DataSourceConnectionProvider(dataSource));
-                boolean sqlite = dialect.family() == SQLDialect.SQLITE;
-                return migrated(new Database(configuration, configuration, sqlite, false, null));
-            }
-            String url = jdbcUrl;
-            if (file != null) {
-                url = "jdbc:sqlite:" + createParentDirectories(file);
-            }
-            if (url == null) {
-                throw new IllegalStateException("choose file(...), jdbcUrl(...) or dataSource(...)");
-            }
-            SqliteConnections connections = new SqliteConnections(url, busyTimeout, readConnections);
-            Configuration write =
-                    configuration(SQLDialect.SQLITE).set(new DefaultConnectionProvider(connections.writer()));
-            Configuration read = connections.singleConnection()
-                    ? write
-                    : configuration(SQLDialect.SQLITE).set(connections.readers());
-            return migrated(new Database(read, write, true, connections.singleConnection(), connections::close));
-        }
-
-        private Configuration configuration(SQLDialect dialect) {
-            Configuration configuration = new DefaultConfiguration().set(dialect);
-            return listeners.isEmpty() ? configuration : configuration.set(listeners.toArray(ExecuteListener[]::new));
-        }
-
-        private static Path createParentDirectories(Path file) {
-            Path absolute = file.toAbsolutePath();
-            try {
-                Files.createDirectories(absolute.getParent());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create the directory of " + absolute, e);
-            }
-            return absolute;
-        }
-
-        private SqliteResponseStore migrated(Database database) {
-            try {
-                database.write(SchemaMigrations::migrate);
-                return new SqliteResponseStore(database, saveQueueCapacity);
-            } catch (RuntimeException e) {
-                database.close();
-                throw e;
-            }
-        }
-
-        private void clearSource() {
-            file = null;
-            jdbcUrl = null;
-            dataSource = null;
-            dialect = null;
+            return new SqliteResponseStore(builder.build());
         }
     }
 }

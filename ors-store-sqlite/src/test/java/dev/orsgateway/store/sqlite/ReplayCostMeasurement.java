@@ -46,7 +46,7 @@ class ReplayCostMeasurement {
     @Test
     void measureReplay() throws Exception {
         List<String> statements = new CopyOnWriteArrayList<>();
-        Map<Integer, SqliteResponseStore> sqlite = new LinkedHashMap<>();
+        Map<Integer, JdbcResponseStore> sqlite = new LinkedHashMap<>();
         Map<Integer, InMemoryResponseStore> memory = new LinkedHashMap<>();
         Map<Integer, Connection> plain = new LinkedHashMap<>();
         Map<Integer, Double> sqliteSaveMs = new LinkedHashMap<>();
@@ -54,7 +54,7 @@ class ReplayCostMeasurement {
         try {
             for (int depth : DEPTHS) {
                 Path file = dir.resolve("depth-" + depth + ".db");
-                SqliteResponseStore store = SqliteResponseStore.builder()
+                JdbcResponseStore store = JdbcResponseStore.builder()
                         .file(file)
                         .executeListener(SqliteResponseStoreTest.recording(statements))
                         .build();
@@ -83,12 +83,12 @@ class ReplayCostMeasurement {
                     "%-34s %6s %6s %26s %8s %13s%n",
                     "what", "depth", "items", "ms per replay", "queries", "ms per save"));
             for (int depth : DEPTHS) {
-                SqliteResponseStore store = sqlite.get(depth);
+                JdbcResponseStore store = sqlite.get(depth);
                 statements.clear();
                 int items = store.replay(id(depth - 1)).orElseThrow().size();
                 int queries = statements.size();
                 report.append(line(
-                        "SqliteResponseStore.replay",
+                        "JdbcResponseStore.replay",
                         depth,
                         items,
                         time(() -> store.replay(id(depth - 1))),
@@ -113,7 +113,7 @@ class ReplayCostMeasurement {
             }
             System.out.print(report);
         } finally {
-            for (SqliteResponseStore store : sqlite.values()) {
+            for (JdbcResponseStore store : sqlite.values()) {
                 store.close();
             }
             for (Connection connection : plain.values()) {

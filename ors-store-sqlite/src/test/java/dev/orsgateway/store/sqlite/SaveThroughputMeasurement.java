@@ -57,7 +57,7 @@ class SaveThroughputMeasurement {
                         + "(~0.5 KB JSON); %d timed saves after %d warm-up saves per row%n",
                 SAVES, WARMUP_SAVES));
         report.append(String.format("%-34s %8s %12s %14s%n", "what", "savers", "saves/s", "CPU us/save"));
-        try (SqliteResponseStore store = SqliteResponseStore.open(dir.resolve("sequential.db"))) {
+        try (JdbcResponseStore store = JdbcResponseStore.open(dir.resolve("sequential.db"))) {
             for (int i = 0; i < WARMUP_SAVES; i++) {
                 store.save(link(null));
             }
@@ -69,7 +69,7 @@ class SaveThroughputMeasurement {
             report.append(row("save, one thread", 1, System.nanoTime() - start, processCpuNanos() - cpu));
         }
         for (int savers : SAVERS) {
-            try (SqliteResponseStore store = SqliteResponseStore.open(dir.resolve("async-" + savers + ".db"))) {
+            try (JdbcResponseStore store = JdbcResponseStore.open(dir.resolve("async-" + savers + ".db"))) {
                 runSavers(store, savers, WARMUP_SAVES);
                 long cpu = processCpuNanos();
                 long start = System.nanoTime();
@@ -84,7 +84,7 @@ class SaveThroughputMeasurement {
                 READS));
         report.append(String.format("%-34s %6s %28s%n", "what", "depth", "us per read"));
         for (int depth : DEPTHS) {
-            try (SqliteResponseStore store = SqliteResponseStore.open(dir.resolve("chain-" + depth + ".db"))) {
+            try (JdbcResponseStore store = JdbcResponseStore.open(dir.resolve("chain-" + depth + ".db"))) {
                 String head = null;
                 for (int i = 0; i < depth; i++) {
                     StoredResponse link = link(head);

@@ -48,16 +48,16 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
 
     @Override
     protected ResponseStore newStore() {
-        return SqliteResponseStore.open(file());
+        return JdbcResponseStore.open(file());
     }
 
     @Test
     void reopeningTheFileSeesTheData() {
         store.save(chainLink("resp_1", null, "a"));
         store.save(chainLink("resp_2", "resp_1", "b"));
-        ((SqliteResponseStore) store).close();
+        ((JdbcResponseStore) store).close();
 
-        try (SqliteResponseStore reopened = SqliteResponseStore.open(file())) {
+        try (JdbcResponseStore reopened = JdbcResponseStore.open(file())) {
             assertThat(reopened.find("resp_2")).isPresent();
             assertThat(ids(reopened.replay("resp_2").orElseThrow())).containsExactly("a_in", "a_out", "b_in", "b_out");
         }
@@ -72,8 +72,8 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
                             .from(SchemaVersion.TABLE)
                             .orderBy(SchemaVersion.VERSION)
                             .fetch(SchemaVersion.VERSION))
-                    .containsExactly(1, 2);
-            assertThat(SchemaMigrations.latestVersion()).isEqualTo(2);
+                    .containsExactly(1, 2, 3);
+            assertThat(SchemaMigrations.latestVersion()).isEqualTo(3);
             // WAL is a property of the file, so a plain connection sees it too.
             assertThat(dsl.fetchValue("pragma journal_mode")).isEqualTo("wal");
         }
@@ -82,15 +82,15 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
     @Test
     void migratingAgainIsANoOp() throws Exception {
         store.save(chainLink("resp_1", null, "a"));
-        ((SqliteResponseStore) store).close();
+        ((JdbcResponseStore) store).close();
 
         try (Connection connection = DriverManager.getConnection(jdbcUrl())) {
             DSLContext dsl = DSL.using(connection, SQLDialect.SQLITE);
-            assertThat(SchemaMigrations.migrate(dsl)).isEqualTo(2);
-            assertThat(SchemaMigrations.migrate(dsl)).isEqualTo(2);
-            assertThat(dsl.fetchCount(SchemaVersion.TABLE)).isEqualTo(2);
+            assertThat(SchemaMigrations.migrate(dsl)).isEqualTo(3);
+            assertThat(SchemaMigrations.migrate(dsl)).isEqualTo(3);
+            assertThat(dsl.fetchCount(SchemaVersion.TABLE)).isEqualTo(3);
         }
-        try (SqliteResponseStore reopened = SqliteResponseStore.open(file())) {
+        try (JdbcResponseStore reopened = JdbcResponseStore.open(file())) {
             assertThat(reopened.find("resp_1")).isPresent();
         }
     }
@@ -103,29 +103,30 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
             int first = dsl.transactionResult(tx -> SchemaMigrations.migrate(tx.dsl()));
             int second = dsl.transactionResult(tx -> SchemaMigrations.migrate(tx.dsl()));
 
-            assertThat(first).isEqualTo(2);
-            assertThat(second).isEqualTo(2);
+            assertThat(first).isEqualTo(3);
+            assertThat(second).isEqualTo(3);
 
             assertThat(dsl.meta().getTables().stream().map(t -> t.getName()))
                     .contains("responses", "items", "schema_version");
-            assertThat(dsl.fetchCount(SchemaVersion.TABLE)).isEqualTo(2);
+            assertThat(dsl.fetchCount(SchemaVersion.TABLE)).isEqualTo(3);
         }
     }
 
     @Test
     void aVersionOneDatabaseGainsTheUpstreamColumnAndKeepsItsResponses() throws Exception {
         store.save(chainLink("resp_1", null, "a"));
-        ((SqliteResponseStore) store).close();
-        // Back to what version 1 made: no upstream column, one migration recorded.
+        ((JdbcResponseStore) store).close();
+        // Back to what version 1 made: no upstream column, no created_at index, one migration recorded.
         try (Connection connection = DriverManager.getConnection(jdbcUrl())) {
             DSLContext dsl = DSL.using(connection, SQLDialect.SQLITE);
             dsl.execute("alter table responses drop column upstream");
+            dsl.execute("drop index responses_created_at_idx");
             dsl.deleteFrom(SchemaVersion.TABLE)
-                    .where(SchemaVersion.VERSION.eq(2))
+                    .where(SchemaVersion.VERSION.ge(2))
                     .execute();
         }
 
-        try (SqliteResponseStore reopened = SqliteResponseStore.open(file())) {
+        try (JdbcResponseStore reopened = JdbcResponseStore.open(file())) {
             StoredResponse old = reopened.find("resp_1").orElseThrow();
             assertThat(old.upstream()).isNull();
             assertThat(ids(reopened.replay("resp_1").orElseThrow())).containsExactly("a_in", "a_out");
@@ -136,7 +137,7 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
 
     @Test
     void aSchemaFromANewerVersionIsRefused() throws Exception {
-        ((SqliteResponseStore) store).close();
+        ((JdbcResponseStore) store).close();
         try (Connection connection = DriverManager.getConnection(jdbcUrl())) {
             DSL.using(connection, SQLDialect.SQLITE)
                     .insertInto(
@@ -148,7 +149,7 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
                     .execute();
         }
 
-        assertThatThrownBy(() -> SqliteResponseStore.open(file()))
+        assertThatThrownBy(() -> JdbcResponseStore.open(file()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("99");
     }
@@ -156,7 +157,7 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
     @Test
     void replayOfAChainOfDepth100IsOneQuery() {
         List<String> statements = new CopyOnWriteArrayList<>();
-        try (SqliteResponseStore counted = SqliteResponseStore.builder()
+        try (JdbcResponseStore counted = JdbcResponseStore.builder()
                 .file(dir.resolve("counted.db"))
                 .executeListener(recording(statements))
                 .build()) {
@@ -173,7 +174,7 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
     @Test
     void brokenChainOfDepth100IsFoundInTheSameOneQuery() {
         List<String> statements = new CopyOnWriteArrayList<>();
-        try (SqliteResponseStore counted = SqliteResponseStore.builder()
+        try (JdbcResponseStore counted = JdbcResponseStore.builder()
                 .file(dir.resolve("counted.db"))
                 .executeListener(recording(statements))
                 .build()) {
@@ -199,7 +200,7 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
 
     @Test
     void storeWorksOnAJdbcUrlAndOnAUserDataSource() {
-        try (SqliteResponseStore byUrl = SqliteResponseStore.builder()
+        try (JdbcResponseStore byUrl = JdbcResponseStore.builder()
                 .jdbcUrl("jdbc:sqlite:" + dir.resolve("by-url.db"))
                 .build()) {
             assertSavesAndReplays(byUrl);
@@ -209,7 +210,7 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
         config.setBusyTimeout(5000);
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl("jdbc:sqlite:" + dir.resolve("by-data-source.db"));
-        try (SqliteResponseStore byDataSource = SqliteResponseStore.builder()
+        try (JdbcResponseStore byDataSource = JdbcResponseStore.builder()
                 .dataSource(dataSource, SQLDialect.SQLITE)
                 .build()) {
             assertSavesAndReplays(byDataSource);
@@ -219,8 +220,8 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
 
     @Test
     void inMemoryUrlSharesOneConnection() {
-        try (SqliteResponseStore memory =
-                SqliteResponseStore.builder().jdbcUrl("jdbc:sqlite::memory:").build()) {
+        try (JdbcResponseStore memory =
+                JdbcResponseStore.builder().jdbcUrl("jdbc:sqlite::memory:").build()) {
             assertSavesAndReplays(memory);
             assertThat(memory.inputItems("resp_1", PageRequest.DEFAULT)
                             .orElseThrow()
@@ -232,14 +233,14 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
     @Test
     void twoStoresOnOneFileWriteConcurrently() throws Exception {
         // Two stores on one file stand for two gateway processes: their writes meet only in SQLite's lock.
-        try (SqliteResponseStore first = SqliteResponseStore.open(file());
-                SqliteResponseStore second = SqliteResponseStore.open(file())) {
+        try (JdbcResponseStore first = JdbcResponseStore.open(file());
+                JdbcResponseStore second = JdbcResponseStore.open(file())) {
             ExecutorService pool = Executors.newFixedThreadPool(4);
             CountDownLatch start = new CountDownLatch(1);
             List<Future<?>> writers = new ArrayList<>();
             try {
                 for (int w = 0; w < 4; w++) {
-                    SqliteResponseStore target = w % 2 == 0 ? first : second;
+                    JdbcResponseStore target = w % 2 == 0 ? first : second;
                     int writer = w;
                     writers.add(pool.submit(() -> {
                         start.await();
@@ -266,7 +267,7 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
 
     @Test
     void closedStoreRefusesCalls() {
-        SqliteResponseStore sqlite = (SqliteResponseStore) store;
+        JdbcResponseStore sqlite = (JdbcResponseStore) store;
         sqlite.close();
         sqlite.close();
 
@@ -282,18 +283,18 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
         for (int i = 0; i < 500; i++) {
             saves.add(store.saveAsync(chainLink("resp_" + i, i == 0 ? null : "resp_" + (i - 1), "r" + i)));
         }
-        ((SqliteResponseStore) store).close();
+        ((JdbcResponseStore) store).close();
 
         assertThat(saves).allSatisfy(save -> assertThat(save).isCompleted());
-        try (SqliteResponseStore reopened = SqliteResponseStore.open(file())) {
+        try (JdbcResponseStore reopened = JdbcResponseStore.open(file())) {
             assertThat(reopened.continuation("resp_499").orElseThrow().items()).hasSize(1000);
         }
     }
 
     @Test
     void readsDoNotWaitForAnOpenWriteTransaction() throws Exception {
-        ((SqliteResponseStore) store).close();
-        store = SqliteResponseStore.builder()
+        ((JdbcResponseStore) store).close();
+        store = JdbcResponseStore.builder()
                 .file(file())
                 .busyTimeout(Duration.ofMinutes(1))
                 .build();
@@ -322,7 +323,7 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
     @Test
     void aFullQueueRefusesAnAsyncSaveAtOnceWithA503AndRetryAfter() throws Exception {
         int capacity = 4;
-        try (SqliteResponseStore small = SqliteResponseStore.builder()
+        try (JdbcResponseStore small = JdbcResponseStore.builder()
                         .file(dir.resolve("small.db"))
                         .saveQueueCapacity(capacity)
                         .busyTimeout(Duration.ofMinutes(1))
@@ -358,7 +359,7 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
 
     @Test
     void aTransactionThatCannotStartFailsEveryFutureOfItsBatchAndTheWriterRecovers() throws Exception {
-        try (SqliteResponseStore impatient = SqliteResponseStore.builder()
+        try (JdbcResponseStore impatient = JdbcResponseStore.builder()
                         .file(dir.resolve("impatient.db"))
                         .busyTimeout(Duration.ZERO)
                         .build();
@@ -384,7 +385,7 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
     @Test
     void continuationOfAChainOfDepth100IsOneQuery() {
         List<String> statements = new CopyOnWriteArrayList<>();
-        try (SqliteResponseStore counted = SqliteResponseStore.builder()
+        try (JdbcResponseStore counted = JdbcResponseStore.builder()
                 .file(dir.resolve("counted.db"))
                 .executeListener(recording(statements))
                 .build()) {
@@ -410,7 +411,7 @@ class SqliteResponseStoreTest extends ResponseStoreContract {
         return "jdbc:sqlite:" + file();
     }
 
-    private static void assertSavesAndReplays(SqliteResponseStore target) {
+    private static void assertSavesAndReplays(JdbcResponseStore target) {
         target.save(chainLink("resp_1", null, "a"));
         target.save(chainLink("resp_2", "resp_1", "b"));
         assertThat(ids(target.replay("resp_2").orElseThrow())).containsExactly("a_in", "a_out", "b_in", "b_out");

@@ -33,11 +33,13 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.Record1;
 import org.jooq.Record2;
 import org.jooq.Record3;
 import org.jooq.Record4;
 import org.jooq.Record5;
 import org.jooq.ResultQuery;
+import org.jooq.SQLDialect;
 import org.jooq.Table;
 import org.jooq.impl.SQLDataType;
 
@@ -313,6 +315,80 @@ public final class JooqResponseStore implements ResponseStore {
             tx.deleteFrom(Items.TABLE).where(Items.RESPONSE_ID.eq(id)).execute();
             return tx.deleteFrom(Responses.TABLE).where(Responses.ID.eq(id)).execute() > 0;
         });
+    }
+
+    /** The most responses one purge transaction deletes, so saves queued behind it on SQLite wait briefly. */
+    static final int PURGE_BATCH = 500;
+
+    /**
+     * The key of the PostgreSQL advisory lock a purge takes: the bytes of "orspurge". One instance purges at a
+     * time; the others skip that round rather than wait for the same deletes.
+     */
+    private static final long POSTGRES_PURGE_LOCK = 0x6f72_7370_7572_6765L;
+
+    // The recursive common table expression of the responses a purge keeps.
+    private static final Table<Record> KEPT = table(name("kept"));
+    private static final Field<String> KEPT_ID = field(name("kept", "id"), SQLDataType.VARCHAR);
+
+    /**
+     * Deletes the responses created before {@code cutoff} (epoch seconds) none of whose descendants (the responses
+     * continuing them, to any depth) was created at or after it, so that no chain a client still continues
+     * within the window loses a link. Deletes in transactions of at most {@link #PURGE_BATCH} responses, each
+     * with its items; returns how many responses it deleted. On PostgreSQL it returns 0 at once while another
+     * store purges the same database.
+     */
+    public int purge(long cutoff) {
+        int deleted = 0;
+        while (true) {
+            int batch = database.write(tx -> {
+                if (tx.dialect().family() == SQLDialect.POSTGRES
+                        && !Boolean.TRUE.equals(tx.select(field(
+                                        "pg_try_advisory_xact_lock({0})",
+                                        SQLDataType.BOOLEAN, inline(POSTGRES_PURGE_LOCK)))
+                                .fetchOne(0, Boolean.class))) {
+                    return -1;
+                }
+                List<String> expired = expiredQuery(tx, cutoff).fetch(Responses.ID);
+                if (expired.isEmpty()) {
+                    return 0;
+                }
+                // The same ids for both deletes: a response goes with all its items, or stays with them.
+                tx.deleteFrom(Items.TABLE).where(Items.RESPONSE_ID.in(expired)).execute();
+                tx.deleteFrom(Responses.TABLE).where(Responses.ID.in(expired)).execute();
+                return expired.size();
+            });
+            if (batch < 0) {
+                return deleted;
+            }
+            deleted += batch;
+            if (batch < PURGE_BATCH) {
+                return deleted;
+            }
+        }
+    }
+
+    /**
+     * The ids of at most {@link #PURGE_BATCH} responses a purge at {@code cutoff} deletes: those created before
+     * it that are not kept, where kept are the responses created at or after it and, walking up their chains,
+     * every response they continue.
+     */
+    static ResultQuery<Record1<String>> expiredQuery(DSLContext dsl, long cutoff) {
+        CommonTableExpression<Record1<String>> kept = name("kept")
+                .fields("id")
+                .as(select(Responses.ID)
+                        .from(Responses.TABLE)
+                        .where(Responses.CREATED_AT.ge(cutoff))
+                        .union(select(Responses.PREVIOUS_RESPONSE_ID)
+                                .from(Responses.TABLE)
+                                .join(KEPT)
+                                .on(Responses.ID.eq(KEPT_ID))
+                                .where(Responses.PREVIOUS_RESPONSE_ID.isNotNull())));
+        return dsl.withRecursive(kept)
+                .select(Responses.ID)
+                .from(Responses.TABLE)
+                .where(Responses.CREATED_AT.lt(cutoff))
+                .and(Responses.ID.notIn(select(KEPT_ID).from(KEPT)))
+                .limit(PURGE_BATCH);
     }
 
     private static <T> T read(String json, Class<T> type) {

@@ -33,7 +33,8 @@ public final class SchemaMigrations {
 
     private static final List<Migration> ALL = List.of(
             new Migration(1, "responses and their items", SchemaMigrations::createResponsesAndItems),
-            new Migration(2, "the upstream that served a response", SchemaMigrations::addUpstream));
+            new Migration(2, "the upstream that served a response", SchemaMigrations::addUpstream),
+            new Migration(3, "responses by creation time, for the retention purge", SchemaMigrations::indexCreatedAt));
 
     /** The version the newest migration brings the schema to. */
     public static int latestVersion() {
@@ -80,6 +81,13 @@ public final class SchemaMigrations {
             }
         }
         return current;
+    }
+
+    private static void indexCreatedAt(DSLContext tx) {
+        // The purge reads both sides of its cutoff: the expired responses and the kept ones its walk starts from.
+        tx.createIndex(name("responses_created_at_idx"))
+                .on(Responses.TABLE, Responses.CREATED_AT)
+                .execute();
     }
 
     private static void addUpstream(DSLContext tx) {
