@@ -96,8 +96,22 @@ public final class StandaloneServer implements AutoCloseable {
         return new StandaloneServer(settings);
     }
 
-    /** Reads the settings from the environment, starts the server, and stops it on Ctrl-C. */
+    /**
+     * Reads the settings from the environment, starts the server, and stops it on Ctrl-C. With the argument {@code
+     * --health-check}: asks the server this environment configures for {@code /v1/health} instead, and exits 0 if it
+     * answers 200, else 1 (a container's health check).
+     */
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--health-check")) {
+            System.exit(HealthCheck.run(System.getenv(), System.err));
+            return;
+        }
+        // jOOQ prints a banner and tips on first use unless told not to (the exec:exec run passes these too).
+        for (String property : List.of("org.jooq.no-logo", "org.jooq.no-tips")) {
+            if (System.getProperty(property) == null) {
+                System.setProperty(property, "true");
+            }
+        }
         // The JDK client's read buffer per upstream connection (16 KB by default) is most of an idle stream's upstream
         // memory; 4 KB holds several chunks. JVM-wide, so only this program sets it, and only when not set already.
         if (System.getProperty("jdk.httpclient.bufsize") == null) {

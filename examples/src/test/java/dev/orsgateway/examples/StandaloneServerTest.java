@@ -24,12 +24,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The standalone server's own behaviour, beyond the servlet's: how it stops. */
+/** The standalone server's own behaviour, beyond the servlet's: how it stops, its health check. */
 @Timeout(60)
 class StandaloneServerTest {
 
@@ -80,6 +81,27 @@ class StandaloneServerTest {
                             post(responses, "{\"model\":\"m\",\"input\":\"Again\"}"),
                             HttpResponse.BodyHandlers.discarding()))
                     .isInstanceOf(ConnectException.class);
+        }
+    }
+
+    @Test
+    void theHealthCheckModeAsksTheConfiguredServer(@TempDir Path dir) throws Exception {
+        try (ScriptedChatServer upstream = ScriptedChatServer.start()) {
+            StandaloneServer server = StandaloneServer.start(settings(upstream, dir, null, null));
+            int port = server.port();
+            try {
+                assertThat(HealthCheck.run(Map.of("PORT", String.valueOf(port), "HOST", "0.0.0.0"), System.err))
+                        .isZero();
+                assertThat(HealthCheck.run(Map.of("PORT", String.valueOf(port), "HOST", "127.0.0.1"), System.err))
+                        .isZero();
+                assertThat(HealthCheck.run(Map.of("PORT", "not-a-port"), System.err))
+                        .isEqualTo(1);
+            } finally {
+                server.close();
+            }
+            assertThat(HealthCheck.run(Map.of("PORT", String.valueOf(port)), System.err))
+                    .as("nothing listens there any more")
+                    .isEqualTo(1);
         }
     }
 
