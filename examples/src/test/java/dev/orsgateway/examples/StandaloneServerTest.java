@@ -17,6 +17,7 @@ import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -182,13 +183,14 @@ class StandaloneServerTest {
         }
     }
 
-    /** Whether connecting to {@code port} on loopback is refused, trying until {@code within} passes. */
+    /** Whether a connection to {@code port} on loopback is refused, trying until {@code within} passes. */
     private static boolean refusedWithin(int port, Duration within) throws IOException {
         long deadline = System.nanoTime() + within.toNanos();
         do {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            } catch (ConnectException e) {
+            } catch (SocketException e) {
+                // Refused, or reset: a connection still in the backlog when the listening socket closed.
                 return true;
             }
             Thread.onSpinWait();
