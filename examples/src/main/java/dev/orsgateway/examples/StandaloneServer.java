@@ -23,6 +23,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
@@ -32,6 +36,7 @@ import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.component.Graceful;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,11 +44,19 @@ import org.slf4j.LoggerFactory;
 /**
  * The gateway as a standalone HTTP server: embedded Jetty 12 serving {@link OrsServlet} under {@code /v1}, a SQLite
  * store, and a non-blocking upstream over the JDK's HTTP client (or OkHttp, {@code UPSTREAM_TRANSPORT=okhttp}), all
- * configured by environment variables (see {@link Settings}). Ctrl-C stops it
- * cleanly: new requests are refused, open streams get a few seconds to finish, then the store is closed.
+ * configured by environment variables (see {@link Settings}). Ctrl-C or SIGTERM stops it cleanly: new connections
+ * and requests are refused, open responses get the drain time ({@code ORS_DRAIN_SECONDS}, default 5) to finish, those
+ * still open then are cancelled (each stream ends with {@code error} and {@code response.failed}, code {@code
+ * server_shutting_down}), then the store is closed.
  */
 public final class StandaloneServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StandaloneServer.class);
+
+    /** The default drain time. */
+    public static final Duration DEFAULT_DRAIN_TIME = Duration.ofSeconds(5);
+
+    /** After the drain time, how long the cancelled responses get to send their last events. */
+    private static final Duration CANCEL_GRACE = Duration.ofSeconds(2);
 
     private final Settings settings;
     private final ScriptedChatServer demo;
@@ -53,9 +66,15 @@ public final class StandaloneServer implements AutoCloseable {
     private final ResponseStore store;
     private final Server jetty;
     private final ServerConnector connector;
+    private final UpstreamDrain drain = new UpstreamDrain();
+    private final Duration drainTime;
 
-    private StandaloneServer(Settings settings) throws Exception {
+    private StandaloneServer(Settings settings, Duration drainTime) throws Exception {
         this.settings = settings;
+        this.drainTime = Objects.requireNonNull(drainTime, "drainTime");
+        if (drainTime.isNegative()) {
+            throw new IllegalArgumentException("drainTime must not be negative, was " + drainTime);
+        }
         RoutingConfig routing = settings.routing();
         boolean demoWanted = routing == null
                 ? settings.isDemo()
@@ -100,28 +119,52 @@ public final class StandaloneServer implements AutoCloseable {
         }
     }
 
-    /** Starts a server with {@code settings}; it serves until {@link #close()}. */
+    /** Starts a server with {@code settings} and the {@link #DEFAULT_DRAIN_TIME}; it serves until {@link #close()}. */
     public static StandaloneServer start(Settings settings) throws Exception {
-        return new StandaloneServer(settings);
+        return new StandaloneServer(settings, DEFAULT_DRAIN_TIME);
     }
 
-    /** Reads the settings from the environment, starts the server, and stops it on Ctrl-C. */
+    /**
+     * Starts a server with {@code settings}; it serves until {@link #close()}, which gives open responses {@code
+     * drainTime} to finish before it cancels them.
+     */
+    public static StandaloneServer start(Settings settings, Duration drainTime) throws Exception {
+        return new StandaloneServer(settings, drainTime);
+    }
+
+    /**
+     * Reads the settings from the environment, starts the server, and stops it on Ctrl-C or SIGTERM. With the argument
+     * {@code --health-check}: asks the server this environment configures for {@code /v1/health} instead, and exits 0
+     * if it answers 200, else 1 (a container's health check).
+     */
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--health-check")) {
+            System.exit(HealthCheck.run(System.getenv(), System.err));
+            return;
+        }
+        // jOOQ prints a banner and tips on first use unless told not to (the exec:exec run passes these too).
+        for (String property : List.of("org.jooq.no-logo", "org.jooq.no-tips")) {
+            if (System.getProperty(property) == null) {
+                System.setProperty(property, "true");
+            }
+        }
         // The JDK client's read buffer per upstream connection (16 KB by default) is most of an idle stream's upstream
         // memory; 4 KB holds several chunks. JVM-wide, so only this program sets it, and only when not set already.
         if (System.getProperty("jdk.httpclient.bufsize") == null) {
             System.setProperty("jdk.httpclient.bufsize", "4096");
         }
         Settings settings;
+        Duration drainTime;
         try {
             settings = Settings.fromEnvironment(System.getenv());
+            drainTime = drainTime(System.getenv());
         } catch (IllegalArgumentException e) {
             // A configuration mistake: the message names the variable or the file's key; a stack trace would bury it.
             log.error("ORS Gateway cannot start: {}", e.getMessage());
             System.exit(2);
             return;
         }
-        StandaloneServer server = start(settings);
+        StandaloneServer server = start(settings, drainTime);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ors-shutdown"));
         log.info(
                 "ORS Gateway listening on http://localhost:{}/v1/responses{}, upstream {}, store {}{}{}",
@@ -146,11 +189,14 @@ public final class StandaloneServer implements AutoCloseable {
         return metrics == null ? -1 : metrics.port();
     }
 
-    /** Stops accepting requests, lets open streams finish briefly, and closes the store and upstream. */
+    /**
+     * Stops accepting connections and requests, gives open responses the drain time to finish, cancels those still
+     * open (each ends with its terminal event), then closes the server, the upstreams and the store.
+     */
     @Override
     public void close() {
         try {
-            jetty.stop();
+            drainAndStop();
         } catch (Exception e) {
             log.warn("stopping Jetty failed", e);
         }
@@ -169,6 +215,51 @@ public final class StandaloneServer implements AutoCloseable {
             demo.close();
         }
         log.info("ORS Gateway stopped");
+    }
+
+    private void drainAndStop() throws Exception {
+        if (jetty.isStarted()) {
+            // The connectors close their listening sockets (new connections are refused), the GracefulHandler answers
+            // 503 to new requests on open connections, and the future completes when no request is in flight.
+            CompletableFuture<Void> idle = Graceful.shutdown(jetty);
+            if (!finishes(idle, drainTime)) {
+                int cancelled = drain.cancelAll();
+                log.info(
+                        "drain time ({} ms) is over: cancelled {} upstream call(s) still in progress",
+                        drainTime.toMillis(),
+                        cancelled);
+                if (!finishes(idle, CANCEL_GRACE)) {
+                    log.warn(
+                            "requests still in progress {} ms after they were cancelled: closing their connections",
+                            CANCEL_GRACE.toMillis());
+                }
+            }
+        }
+        jetty.stop();
+    }
+
+    private static boolean finishes(CompletableFuture<Void> future, Duration within) {
+        try {
+            future.get(within.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // no more waiting: cancel what is open, then stop
+            return false;
+        } catch (ExecutionException e) {
+            log.warn("graceful shutdown failed", e.getCause());
+            return true;
+        }
+    }
+
+    /** {@code ORS_DRAIN_SECONDS}: how long open responses may go on once the server is asked to stop; default 5. */
+    static Duration drainTime(Map<String, String> env) {
+        int seconds = Settings.integer(env, "ORS_DRAIN_SECONDS", (int) DEFAULT_DRAIN_TIME.toSeconds());
+        if (seconds < 0) {
+            throw new IllegalArgumentException("ORS_DRAIN_SECONDS must be 0 or more, was " + seconds);
+        }
+        return Duration.ofSeconds(seconds);
     }
 
     private static void close(List<ChatCompletionsUpstream> upstreams) {
@@ -200,7 +291,7 @@ public final class StandaloneServer implements AutoCloseable {
                     null,
                     null);
             upstreams.add(upstream);
-            return Router.single(upstream);
+            return Router.single(drain.track(upstream));
         }
         for (String key : routing.literalSecrets()) {
             log.warn("{} is written in the routing file itself; prefer ${ENV_VAR} so the key stays out of it", key);
@@ -225,7 +316,8 @@ public final class StandaloneServer implements AutoCloseable {
             upstreams.add(upstream);
             ChatCompletionsUpstream routed = spec.mistralToolCallIds() ? MistralToolCallIds.wrap(upstream) : upstream;
             router.upstream(
-                    spec.name(), spec.geminiThoughtSignatures() ? GeminiThoughtSignatures.wrap(routed) : routed);
+                    spec.name(),
+                    drain.track(spec.geminiThoughtSignatures() ? GeminiThoughtSignatures.wrap(routed) : routed));
         }
         routing.routes().forEach(router::route);
         return router.build();
@@ -320,10 +412,10 @@ public final class StandaloneServer implements AutoCloseable {
         context.addServlet(holder, "/v1/*");
         // Jakarta WebSocket for the servlet's WebSocket mode on /v1/responses (it upgrades the requests itself).
         JakartaWebSocketServletContainerInitializer.configure(context, null);
-        // On stop: refuse new requests, give the open ones a few seconds to finish, then close (WebSocket
-        // connections are closed with 1001, their turns cancelled).
+        // On stop, close() waits for the GracefulHandler's in-flight requests itself (the drain time), so Jetty's own
+        // wait is off. WebSocket connections are closed with 1001, their turns cancelled.
         server.setHandler(new GracefulHandler(context));
-        server.setStopTimeout(5_000);
+        server.setStopTimeout(0);
         server.setStopAtShutdown(false); // main's own hook closes the server, then the store
         return server;
     }

@@ -4,15 +4,20 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.orsgateway.core.json.OrsJson;
 import dev.orsgateway.examples.StandaloneServer.Settings;
 import dev.orsgateway.examples.scripted.Script;
 import dev.orsgateway.examples.scripted.ScriptedChatServer;
 import dev.orsgateway.transcoder.TranscoderOptions;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,12 +29,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The standalone server's own behaviour, beyond the servlet's: how it stops. */
+/** The standalone server's own behaviour, beyond the servlet's: how it stops, its health check. */
 @Timeout(60)
 class StandaloneServerTest {
 
@@ -81,6 +88,114 @@ class StandaloneServerTest {
                             HttpResponse.BodyHandlers.discarding()))
                     .isInstanceOf(ConnectException.class);
         }
+    }
+
+    @Test
+    void aStreamStillOpenAtTheEndOfTheDrainTimeEndsWithItsTerminalEventsAndTheServerStops(@TempDir Path dir)
+            throws Exception {
+        try (ScriptedChatServer upstream = ScriptedChatServer.start()) {
+            // Two chunks, then the upstream hangs: the stream cannot finish on its own.
+            upstream.enqueue(Script.stallAfter(2));
+            Duration drainTime = Duration.ofSeconds(2);
+            StandaloneServer server = StandaloneServer.start(settings(upstream, dir, null, null), drainTime);
+            int port = server.port();
+            URI responses = URI.create("http://127.0.0.1:" + port + "/v1/responses");
+
+            HttpResponse<InputStream> response = HTTP.send(
+                    post(responses, "{\"model\":\"m\",\"input\":\"Count\",\"stream\":true}"),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(response.statusCode()).isEqualTo(200);
+            List<String> lines = new ArrayList<>();
+            CompletableFuture<Void> stopped = null;
+            long stopBegan = 0;
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), UTF_8))) {
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    lines.add(line);
+                    if (stopped == null && line.equals("event: response.output_text.delta")) {
+                        stopBegan = System.nanoTime();
+                        stopped = CompletableFuture.runAsync(server::close);
+                        // The listening socket closes as the stop begins, while the stream is still open.
+                        assertThat(refusedWithin(port, Duration.ofSeconds(1)))
+                                .as("a new connection is refused once the stop began")
+                                .isTrue();
+                        assertThat(stopped).as("still draining").isNotDone();
+                    }
+                }
+            }
+            assertThat(stopped).as("the stream carried a text delta").isNotNull();
+            stopped.get(20, TimeUnit.SECONDS);
+            assertThat(Duration.ofNanos(System.nanoTime() - stopBegan)).isGreaterThanOrEqualTo(drainTime);
+
+            // The stream ends as any upstream failure after output does: error, response.failed, [DONE].
+            assertThat(lines).containsSubsequence("event: error", "event: response.failed", "data: [DONE]");
+            assertThat(lines).doesNotContain("event: response.completed");
+            String failed = lines.get(lines.indexOf("event: response.failed") + 1);
+            JsonNode failedResponse = OrsJson.mapper()
+                    .readTree(failed.substring("data: ".length()))
+                    .path("response");
+            assertThat(failedResponse.path("status").asText()).isEqualTo("failed");
+            assertThat(failedResponse.at("/error/code").asText()).isEqualTo("server_shutting_down");
+            String error = lines.get(lines.indexOf("event: error") + 1);
+            assertThat(OrsJson.mapper()
+                            .readTree(error.substring("data: ".length()))
+                            .at("/error/code")
+                            .asText())
+                    .isEqualTo("server_shutting_down");
+            assertThatThrownBy(() -> HTTP.send(
+                            post(responses, "{\"model\":\"m\",\"input\":\"Again\"}"),
+                            HttpResponse.BodyHandlers.discarding()))
+                    .isInstanceOf(ConnectException.class);
+        }
+    }
+
+    @Test
+    void theDrainTimeIsReadFromOrsDrainSeconds() {
+        assertThat(StandaloneServer.drainTime(Map.of())).isEqualTo(StandaloneServer.DEFAULT_DRAIN_TIME);
+        assertThat(StandaloneServer.drainTime(Map.of("ORS_DRAIN_SECONDS", "30")))
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(StandaloneServer.drainTime(Map.of("ORS_DRAIN_SECONDS", "0"))).isZero();
+        assertThatThrownBy(() -> StandaloneServer.drainTime(Map.of("ORS_DRAIN_SECONDS", "-1")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ORS_DRAIN_SECONDS");
+        assertThatThrownBy(() -> StandaloneServer.drainTime(Map.of("ORS_DRAIN_SECONDS", "soon")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ORS_DRAIN_SECONDS");
+    }
+
+    @Test
+    void theHealthCheckModeAsksTheConfiguredServer(@TempDir Path dir) throws Exception {
+        try (ScriptedChatServer upstream = ScriptedChatServer.start()) {
+            StandaloneServer server = StandaloneServer.start(settings(upstream, dir, null, null));
+            int port = server.port();
+            try {
+                assertThat(HealthCheck.run(Map.of("PORT", String.valueOf(port), "HOST", "0.0.0.0"), System.err))
+                        .isZero();
+                assertThat(HealthCheck.run(Map.of("PORT", String.valueOf(port), "HOST", "127.0.0.1"), System.err))
+                        .isZero();
+                assertThat(HealthCheck.run(Map.of("PORT", "not-a-port"), System.err))
+                        .isEqualTo(1);
+            } finally {
+                server.close();
+            }
+            assertThat(HealthCheck.run(Map.of("PORT", String.valueOf(port)), System.err))
+                    .as("nothing listens there any more")
+                    .isEqualTo(1);
+        }
+    }
+
+    /** Whether a connection to {@code port} on loopback is refused, trying until {@code within} passes. */
+    private static boolean refusedWithin(int port, Duration within) throws IOException {
+        long deadline = System.nanoTime() + within.toNanos();
+        do {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            } catch (SocketException e) {
+                // Refused, or reset: a connection still in the backlog when the listening socket closed.
+                return true;
+            }
+            Thread.onSpinWait();
+        } while (System.nanoTime() - deadline < 0);
+        return false;
     }
 
     @Test
