@@ -723,6 +723,21 @@ public final class StandaloneServer implements AutoCloseable {
             return port;
         }
 
+        /** The settings without their secrets (API keys, the upstream key, the compaction key, the database password). */
+        @Override
+        public String toString() {
+            return "Settings[upstreamUrl=" + (routing == null ? upstreamUrl : "(ORS_CONFIG)")
+                    + ", upstreamApiKey=" + (upstreamApiKey == null ? "none" : "***")
+                    + ", jdbcUrl=" + redactedJdbcUrl()
+                    + ", host=" + host + ", port=" + port
+                    + ", apiKeys=" + apiKeys.size()
+                    + ", defaultModel=" + defaultModel
+                    + ", transport=" + transport
+                    + ", compactionKey=" + (compactionKey == null ? "none" : "***")
+                    + ", metricsPort=" + metricsPort
+                    + ", retention=" + retention + "]";
+        }
+
         /** {@link #jdbcUrl()} with its password masked, for logs. */
         public String redactedJdbcUrl() {
             return redact(jdbcUrl);

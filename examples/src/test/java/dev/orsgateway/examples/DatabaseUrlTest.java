@@ -66,4 +66,17 @@ class DatabaseUrlTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining("hunter2");
     }
+
+    @Test
+    void theSettingsPrintNoSecret() {
+        Settings settings = Settings.fromEnvironment(java.util.Map.of(
+                "DATABASE_URL", "postgresql://ors:s3cret-pw@db:5432/ors",
+                "OPENAI_API_KEY", "sk-upstream-123456",
+                "ORS_API_KEYS", "client-key-1,client-key-2",
+                "ORS_COMPACTION_KEY", "c2VjcmV0LWNvbXBhY3Rpb24ta2V5LW9mLTMyLWJ5dGVz"));
+
+        assertThat(settings.toString())
+                .doesNotContain("s3cret-pw", "sk-upstream-123456", "client-key-1", "c2VjcmV0")
+                .contains("apiKeys=2", "upstreamApiKey=***", "password=***");
+    }
 }
