@@ -5,15 +5,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The {@code ors.*} properties of {@link OrsAutoConfiguration}.
+ * The {@code ors.*} properties of {@link OrsAutoConfiguration}. The {@code @param} texts are plain: the configuration
+ * processor copies them into the IDE metadata as they are.
  *
  * @param upstream the Chat Completions upstream
  * @param store where responses are kept
  * @param defaultModel the model for requests that name none; by default such requests are rejected
  * @param maxConcurrentResponses responses in progress at once; one more is answered 429
- * @param apiKeys keys clients must send as {@code Authorization: Bearer}; none: no authentication
+ * @param apiKeys keys clients must send as Authorization: Bearer; none: no authentication
  * @param servlet how the servlet is registered
- * @param websocket the spec's WebSocket mode on {@code /responses}
+ * @param websocket the spec's WebSocket mode on /responses
  */
 @ConfigurationProperties("ors")
 public record OrsProperties(
@@ -28,9 +29,9 @@ public record OrsProperties(
     /**
      * The Chat Completions upstream.
      *
-     * @param url the endpoint ({@code .../v1} or {@code .../v1/chat/completions}); required
+     * @param url the endpoint (.../v1 or .../v1/chat/completions); required
      * @param apiKey sent upstream as a bearer token, if set
-     * @param transport the HTTP client: {@code jdk} (the JDK's {@code HttpClient}), the only one for now
+     * @param transport the HTTP client: jdk (the JDK's HttpClient), the only one for now
      */
     public record Upstream(
             String url, String apiKey, @DefaultValue("jdk") String transport) {
@@ -44,8 +45,8 @@ public record OrsProperties(
     /**
      * Where responses are kept.
      *
-     * @param jdbcUrl a {@code jdbc:sqlite:} or {@code jdbc:postgresql:} URL; default the SQLite file
-     *     {@code ors-gateway.db} in the working directory
+     * @param jdbcUrl a jdbc:sqlite: or jdbc:postgresql: URL; default the SQLite file
+     *     ors-gateway.db in the working directory
      */
     public record Store(
             @DefaultValue("jdbc:sqlite:ors-gateway.db") String jdbcUrl) {
@@ -59,7 +60,7 @@ public record OrsProperties(
     /**
      * How the servlet is registered.
      *
-     * @param path the servlet's URL mapping; default {@code /v1/*}, so the API is at {@code /v1/responses}
+     * @param path the servlet's URL mapping; default /v1/*, so the API is at /v1/responses
      */
     public record Servlet(@DefaultValue("/v1/*") String path) {}
 

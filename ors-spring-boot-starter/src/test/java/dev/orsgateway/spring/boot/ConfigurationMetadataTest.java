@@ -1,0 +1,49 @@
+package dev.orsgateway.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The IDE metadata the configuration processor writes: every property, with its default and a description. */
+class ConfigurationMetadataTest {
+    @Test
+    void describesEveryProperty() throws IOException {
+        JsonNode metadata;
+        try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+            assertThat(in).isNotNull();
+            metadata = new ObjectMapper().readTree(in);
+        }
+        Map<String, JsonNode> properties = new HashMap<>();
+        metadata.path("properties").forEach(p -> properties.put(p.path("name").asText(), p));
+
+        assertThat(properties)
+                .containsOnlyKeys(
+                        "ors.upstream.url",
+                        "ors.upstream.api-key",
+                        "ors.upstream.transport",
+                        "ors.store.jdbc-url",
+                        "ors.default-model",
+                        "ors.max-concurrent-responses",
+                        "ors.api-keys",
+                        "ors.servlet.path",
+                        "ors.websocket.enabled");
+        properties
+                .values()
+                .forEach(p -> assertThat(p.path("description").asText())
+                        .as(p.path("name").asText())
+                        .isNotBlank()
+                        .doesNotContain("{@"));
+        assertThat(properties.get("ors.servlet.path").path("defaultValue").asText())
+                .isEqualTo("/v1/*");
+        assertThat(properties.get("ors.store.jdbc-url").path("defaultValue").asText())
+                .isEqualTo("jdbc:sqlite:ors-gateway.db");
+        assertThat(properties.get("ors.upstream.transport").path("defaultValue").asText())
+                .isEqualTo("jdk");
+    }
+}
