@@ -14,6 +14,7 @@ import dev.orsgateway.transcoder.ChatTranscoder;
 import dev.orsgateway.upstream.jdk.JdkHttpChatCompletionsUpstream;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import jakarta.servlet.http.HttpServlet;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 class OrsAutoConfigurationTest {
     @TempDir
@@ -122,6 +125,15 @@ class OrsAutoConfigurationTest {
     }
 
     @Test
+    void backsOffWhenTheApplicationRegistersTheServletItself() {
+        runner().withUserConfiguration(OwnServlet.class).run(context -> {
+            assertThat(context).hasNotFailed();
+            ServletRegistrationBean<?> registration = context.getBean(ServletRegistrationBean.class);
+            assertThat(registration.getUrlMappings()).containsExactly("/custom/*");
+        });
+    }
+
+    @Test
     void failsClearlyWithoutAnUpstreamUrl() {
         new WebApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(OrsAutoConfiguration.class))
@@ -161,5 +173,13 @@ class OrsAutoConfigurationTest {
                     assertThat(context).hasSingleBean(OrsGateway.class);
                     assertThat(context).doesNotHaveBean(ServletRegistrationBean.class);
                 });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnServlet {
+        @Bean
+        ServletRegistrationBean<HttpServlet> orsServlet() {
+            return new ServletRegistrationBean<>(new HttpServlet() {}, "/custom/*");
+        }
     }
 }
