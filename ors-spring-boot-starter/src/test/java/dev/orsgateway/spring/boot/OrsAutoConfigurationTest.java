@@ -18,6 +18,7 @@ import jakarta.servlet.http.HttpServlet;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -31,7 +32,7 @@ class OrsAutoConfigurationTest {
 
     private WebApplicationContextRunner runner() {
         return new WebApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(OrsAutoConfiguration.class))
+                .withConfiguration(AutoConfigurations.of(OrsAutoConfiguration.class, OrsHealthAutoConfiguration.class))
                 .withPropertyValues(
                         "ors.upstream.url=http://127.0.0.1:9/v1",
                         "ors.store.jdbc-url=jdbc:sqlite:" + dir.resolve("ors.db"));
@@ -91,13 +92,15 @@ class OrsAutoConfigurationTest {
                     .build();
             // No ors.upstream.url and no store: the application's gateway has its own.
             new WebApplicationContextRunner()
-                    .withConfiguration(AutoConfigurations.of(OrsAutoConfiguration.class))
+                    .withConfiguration(
+                            AutoConfigurations.of(OrsAutoConfiguration.class, OrsHealthAutoConfiguration.class))
                     .withBean(OrsGateway.class, () -> own)
                     .run(context -> {
                         assertThat(context).hasNotFailed();
                         assertThat(context).getBean(OrsGateway.class).isSameAs(own);
                         assertThat(context).doesNotHaveBean(ChatCompletionsUpstream.class);
                         assertThat(context).doesNotHaveBean(ResponseStore.class);
+                        assertThat(context).doesNotHaveBean(OrsStoreHealthIndicator.class);
                         // The application's gateway is still served.
                         assertThat(context).hasSingleBean(ServletRegistrationBean.class);
                     });
@@ -134,9 +137,22 @@ class OrsAutoConfigurationTest {
     }
 
     @Test
+    void reportsTheStoresHealth() {
+        JdbcResponseStore[] store = new JdbcResponseStore[1];
+        runner().run(context -> {
+            store[0] = (JdbcResponseStore) context.getBean(ResponseStore.class);
+            OrsStoreHealthIndicator health = context.getBean(OrsStoreHealthIndicator.class);
+            assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+            assertThat(health.health().getDetails()).containsEntry("store", "JdbcResponseStore");
+        });
+        // A store that cannot answer (closed with the context) is reported down.
+        assertThat(new OrsStoreHealthIndicator(store[0]).health().getStatus()).isEqualTo(Status.DOWN);
+    }
+
+    @Test
     void failsClearlyWithoutAnUpstreamUrl() {
         new WebApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(OrsAutoConfiguration.class))
+                .withConfiguration(AutoConfigurations.of(OrsAutoConfiguration.class, OrsHealthAutoConfiguration.class))
                 .withPropertyValues("ors.store.jdbc-url=jdbc:sqlite:" + dir.resolve("ors.db"))
                 .run(context -> {
                     assertThat(context).hasFailed();
@@ -165,7 +181,7 @@ class OrsAutoConfigurationTest {
     @Test
     void registersNoServletOutsideAWebApplication() {
         new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(OrsAutoConfiguration.class))
+                .withConfiguration(AutoConfigurations.of(OrsAutoConfiguration.class, OrsHealthAutoConfiguration.class))
                 .withPropertyValues(
                         "ors.upstream.url=http://127.0.0.1:9/v1",
                         "ors.store.jdbc-url=jdbc:sqlite:" + dir.resolve("ors.db"))
