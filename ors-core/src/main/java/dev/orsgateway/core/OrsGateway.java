@@ -88,6 +88,18 @@ public final class OrsGateway {
                 request, owner, Objects.requireNonNull(cache, "cache").memory());
     }
 
+    /**
+     * {@link #respond(CreateResponseRequest, String, ConnectionCache)} (with {@code cache} null: none) that also
+     * reports this response's course to {@code watch}, beside the gateway's {@link Builder#observer observer}: for a
+     * transport's own per-request record, such as the upstream that served it. Failures of {@code watch} are logged
+     * and ignored.
+     */
+    public Flow.Publisher<ResponseEvent> respond(
+            CreateResponseRequest request, String owner, ConnectionCache cache, ResponseObserver.Watch watch) {
+        return gateway.respond(
+                request, owner, cache == null ? null : cache.memory(), Objects.requireNonNull(watch, "watch"));
+    }
+
     /** {@link #respond(CreateResponseRequest, String)} without an owner. */
     public Flow.Publisher<ResponseEvent> respond(CreateResponseRequest request) {
         return respond(request, null);
@@ -113,6 +125,16 @@ public final class OrsGateway {
      */
     public CompletableFuture<Response> complete(CreateResponseRequest request, String owner) {
         return gateway.complete(request, owner);
+    }
+
+    /**
+     * {@link #complete(CreateResponseRequest, String)} that also reports this response's course to {@code watch},
+     * beside the gateway's {@link Builder#observer observer}; see {@link #respond(CreateResponseRequest, String,
+     * ConnectionCache, ResponseObserver.Watch)}.
+     */
+    public CompletableFuture<Response> complete(
+            CreateResponseRequest request, String owner, ResponseObserver.Watch watch) {
+        return gateway.complete(request, owner, Objects.requireNonNull(watch, "watch"));
     }
 
     /** {@link #complete(CreateResponseRequest, String)} without an owner. */

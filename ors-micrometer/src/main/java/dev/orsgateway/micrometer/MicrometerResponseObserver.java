@@ -42,7 +42,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Observations: {@code ors.response} per response (low cardinality: {@code model}, {@code stream},
  * {@code upstream}, {@code status}; high cardinality: {@code response.id}), and within it {@code ors.upstream.attempt}
- * per upstream attempt ({@code upstream}), ended by the attempt's first output or failure.
+ * per upstream attempt ({@code upstream}), ended by the attempt's first output or failure, and {@code ors.store}
+ * around storing the response ({@code response.id}).
  *
  * <p>Model names come from clients; to keep the number of series bounded, only the first {@code maxModels} distinct
  * names are tags of their own, later ones are {@code other}.
@@ -109,14 +110,17 @@ public final class MicrometerResponseObserver implements ResponseObserver {
         private final long startNanos = System.nanoTime();
         private final String model;
         private final String stream;
+        private final String responseId;
         private final Observation observation;
         private volatile String upstream = UNKNOWN;
         private volatile long firstOutputNanos;
         private volatile Observation attempt;
+        private volatile Observation storing;
 
         ResponseWatch(Start start) {
             this.model = modelTag(start.model());
             this.stream = Boolean.toString(start.streaming());
+            this.responseId = start.responseId();
             this.observation = observations.isNoop()
                     ? Observation.NOOP
                     : Observation.createNotStarted("ors.response", observations)
@@ -164,7 +168,27 @@ public final class MicrometerResponseObserver implements ResponseObserver {
         }
 
         @Override
+        public void storing() {
+            if (!observations.isNoop()) {
+                storing = Observation.createNotStarted("ors.store", observations)
+                        .contextualName("store response")
+                        .parentObservation(observation)
+                        .lowCardinalityKeyValue("operation", "save")
+                        .highCardinalityKeyValue("response.id", responseId)
+                        .start();
+            }
+        }
+
+        @Override
         public void stored(long nanos, Throwable error) {
+            Observation current = storing;
+            if (current != null) {
+                if (error != null) {
+                    current.error(error);
+                }
+                current.stop();
+                storing = null;
+            }
             Timer.builder("ors.store.duration")
                     .description("Storing a response")
                     .tag("outcome", error == null ? "stored" : "failed")

@@ -40,6 +40,7 @@ class MicrometerResponseObserverTest {
                 "openai", new OrsException(new ErrorPayload("server_error", "upstream_error", "down", null), 503));
         watch.attempt("ollama");
         watch.firstOutput();
+        watch.storing();
         watch.stored(2_000_000, null);
         watch.end(completed(12, 30), null);
 
@@ -97,6 +98,13 @@ class MicrometerResponseObserverTest {
                         attempt.hasLowCardinalityKeyValue("upstream", "openai").hasError())
                 .hasAnObservation(attempt ->
                         attempt.hasLowCardinalityKeyValue("upstream", "ollama").doesNotHaveError());
+        assertThat(observations)
+                .hasObservationWithNameEqualTo("ors.store")
+                .that()
+                .hasHighCardinalityKeyValue("response.id", "resp_1")
+                .hasParentObservationContextMatching(parent -> parent.getName().equals("ors.response"))
+                .doesNotHaveError()
+                .hasBeenStopped();
     }
 
     @Test

@@ -160,15 +160,22 @@ public final class Gateway {
 
     /** Streams a response; see {@link dev.orsgateway.core.OrsGateway#respond}. */
     public Flow.Publisher<ResponseEvent> respond(CreateResponseRequest request, String owner) {
-        return respond(request, owner, (ConnectionMemory) null);
+        return respond(request, owner, null, ResponseObserver.Watch.NONE);
+    }
+
+    /** {@link #respond(CreateResponseRequest, String, ConnectionMemory, ResponseObserver.Watch)} without a call watch. */
+    public Flow.Publisher<ResponseEvent> respond(CreateResponseRequest request, String owner, ConnectionMemory memory) {
+        return respond(request, owner, memory, ResponseObserver.Watch.NONE);
     }
 
     /**
      * Streams a response for a connection that keeps {@code memory} (null: none): its {@code previous_response_id} is
      * looked up there before the store, the response becomes its latest once it completes, and a continuation that
-     * fails, in any way, evicts its {@code previous_response_id} (the spec's WebSocket rules).
+     * fails, in any way, evicts its {@code previous_response_id} (the spec's WebSocket rules). {@code callWatch}
+     * follows this response beside the observer's watch.
      */
-    public Flow.Publisher<ResponseEvent> respond(CreateResponseRequest request, String owner, ConnectionMemory memory) {
+    public Flow.Publisher<ResponseEvent> respond(
+            CreateResponseRequest request, String owner, ConnectionMemory memory, ResponseObserver.Watch callWatch) {
         String previousId = request == null ? null : request.previousResponseId();
         Prepared prepared;
         try {
@@ -180,7 +187,7 @@ public final class Gateway {
         }
         try {
             boolean prewarm = Prewarm.isRequested(prepared.request());
-            ResponseObserver.Watch watch = prewarm ? ResponseObserver.Watch.NONE : watch(prepared, true);
+            ResponseObserver.Watch watch = prewarm ? ResponseObserver.Watch.NONE : watch(prepared, true, callWatch);
             prepared.call().watch(watch);
             ResponseTranscoder.Session session = prewarm
                     ? Prewarm.session(prepared.initial(), clock)
@@ -257,9 +264,15 @@ public final class Gateway {
 
     /** Creates a response without streaming; see {@link dev.orsgateway.core.OrsGateway#complete}. */
     public CompletableFuture<Response> complete(CreateResponseRequest request, String owner) {
+        return complete(request, owner, ResponseObserver.Watch.NONE);
+    }
+
+    /** {@link #complete(CreateResponseRequest, String)}, followed by {@code callWatch} beside the observer's watch. */
+    public CompletableFuture<Response> complete(
+            CreateResponseRequest request, String owner, ResponseObserver.Watch callWatch) {
         Prepared prepared = prepare(streaming(request, false), owner);
         admit();
-        ResponseObserver.Watch watch = watch(prepared, false);
+        ResponseObserver.Watch watch = watch(prepared, false, callWatch);
         prepared.call().watch(watch);
         CompletableFuture<ChatCompletion> call;
         try {
@@ -584,14 +597,16 @@ public final class Gateway {
         return status != null ? status : ItemStatus.COMPLETED;
     }
 
-    private ResponseObserver.Watch watch(Prepared prepared, boolean streaming) {
-        return SafeWatch.start(
+    private ResponseObserver.Watch watch(Prepared prepared, boolean streaming, ResponseObserver.Watch callWatch) {
+        ResponseObserver.Watch observed = SafeWatch.start(
                 observer,
                 new ResponseObserver.Start(
                         prepared.initial().id(), prepared.request().model(), streaming));
+        return SafeWatch.both(observed, callWatch);
     }
 
     private CompletableFuture<Void> saveAsync(Prepared prepared, Response response, String owner) {
+        prepared.call().watch().storing();
         long startNanos = System.nanoTime();
         CompletableFuture<Void> saved;
         try {

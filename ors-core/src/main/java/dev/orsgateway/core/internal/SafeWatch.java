@@ -31,6 +31,66 @@ final class SafeWatch implements ResponseObserver.Watch {
         }
     }
 
+    /**
+     * A watch that tells {@code first} and then {@code second}, either of which may be {@link
+     * ResponseObserver.Watch#NONE}; {@code second}'s failures are logged and ignored too.
+     */
+    static ResponseObserver.Watch both(ResponseObserver.Watch first, ResponseObserver.Watch second) {
+        if (second == ResponseObserver.Watch.NONE) {
+            return first;
+        }
+        ResponseObserver.Watch safeSecond = second instanceof SafeWatch ? second : new SafeWatch(second);
+        return first == ResponseObserver.Watch.NONE ? safeSecond : new Both(first, safeSecond);
+    }
+
+    /** Two watches, each already safe. */
+    private record Both(ResponseObserver.Watch first, ResponseObserver.Watch second) implements ResponseObserver.Watch {
+        @Override
+        public void attempt(String upstream) {
+            first.attempt(upstream);
+            second.attempt(upstream);
+        }
+
+        @Override
+        public void attemptFailed(String upstream, Throwable error) {
+            first.attemptFailed(upstream, error);
+            second.attemptFailed(upstream, error);
+        }
+
+        @Override
+        public void firstOutput() {
+            first.firstOutput();
+            second.firstOutput();
+        }
+
+        @Override
+        public void storing() {
+            first.storing();
+            second.storing();
+        }
+
+        @Override
+        public void stored(long nanos, Throwable error) {
+            first.stored(nanos, error);
+            second.stored(nanos, error);
+        }
+
+        @Override
+        public void end(Response response, Throwable error) {
+            first.end(response, error);
+            second.end(response, error);
+        }
+    }
+
+    @Override
+    public void storing() {
+        try {
+            watch.storing();
+        } catch (RuntimeException e) {
+            log.warn("the response observer failed", e);
+        }
+    }
+
     @Override
     public void attempt(String upstream) {
         try {

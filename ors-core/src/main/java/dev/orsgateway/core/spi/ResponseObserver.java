@@ -52,6 +52,9 @@ public interface ResponseObserver {
         /** The model's first output reached the gateway (for a whole answer: the answer): time to first token. */
         default void firstOutput() {}
 
+        /** Storing the response starts (then {@link #stored} follows): for a span around the store. */
+        default void storing() {}
+
         /**
          * Storing the response ended.
          *

@@ -45,6 +45,11 @@ class ObserverTest {
             }
 
             @Override
+            public void storing() {
+                seen.add("storing");
+            }
+
+            @Override
             public void stored(long nanos, Throwable error) {
                 seen.add(error == null && nanos >= 0 ? "stored" : "not stored");
             }
@@ -99,6 +104,7 @@ class ObserverTest {
                         "failed a 503",
                         "attempt b",
                         "first output",
+                        "storing",
                         "stored",
                         "end completed");
     }
@@ -134,7 +140,8 @@ class ObserverTest {
 
         gateway.complete(request()).join();
 
-        assertThat(seen).containsExactly("start m json", "attempt a", "first output", "stored", "end completed");
+        assertThat(seen)
+                .containsExactly("start m json", "attempt a", "first output", "storing", "stored", "end completed");
     }
 
     @Test
@@ -158,6 +165,78 @@ class ObserverTest {
         events.done.join();
 
         assertThat(events.types()).last().isEqualTo("response.completed");
+        assertThat(gateway.responsesInProgress()).isZero();
+    }
+
+    @Test
+    void aCallsOwnWatchIsToldTheSameCourseBesideTheObserver() {
+        OrsGateway gateway =
+                gateway(recording, Route.forModel("m").to("a").to("b").build());
+        a.enqueueFailure(503, "server_error", "upstream_error", "down");
+        a.enqueueFailure(503, "server_error", "upstream_error", "down");
+        b.enqueueText("hello");
+        b.enqueueCompletion(b.completion("whole"));
+        List<String> call = new CopyOnWriteArrayList<>();
+        ResponseObserver.Watch callWatch = recording.start(new ResponseObserver.Start("x", "call", true));
+        seen.clear();
+        ResponseObserver.Watch own = new ResponseObserver.Watch() {
+            @Override
+            public void attempt(String upstream) {
+                call.add("attempt " + upstream);
+                callWatch.attempt(upstream);
+            }
+
+            @Override
+            public void storing() {
+                call.add("storing");
+            }
+
+            @Override
+            public void end(Response response, Throwable error) {
+                call.add("end " + response.status());
+            }
+        };
+
+        RoutingTest.Events events = new RoutingTest.Events();
+        gateway.respond(request(), "owner-1", null, own).subscribe(events);
+        events.done.join();
+        gateway.complete(request(), "owner-1", own).join();
+
+        assertThat(call)
+                .containsExactly(
+                        "attempt a",
+                        "attempt b",
+                        "storing",
+                        "end completed",
+                        "attempt a",
+                        "attempt b",
+                        "storing",
+                        "end completed");
+        assertThat(seen).filteredOn(line -> line.startsWith("start")).containsExactly("start m stream", "start m json");
+    }
+
+    @Test
+    void aCallsWatchThatThrowsChangesNothing() {
+        OrsGateway gateway = gateway(recording, Route.forModel("m").to("a").build());
+        a.enqueueText("still", " fine");
+        ResponseObserver.Watch broken = new ResponseObserver.Watch() {
+            @Override
+            public void attempt(String upstream) {
+                throw new IllegalStateException("watch bug");
+            }
+
+            @Override
+            public void end(Response response, Throwable error) {
+                throw new IllegalStateException("watch bug");
+            }
+        };
+        RoutingTest.Events events = new RoutingTest.Events();
+
+        gateway.respond(request(), null, null, broken).subscribe(events);
+        events.done.join();
+
+        assertThat(events.types()).last().isEqualTo("response.completed");
+        assertThat(seen).contains("attempt a", "end completed");
         assertThat(gateway.responsesInProgress()).isZero();
     }
 }

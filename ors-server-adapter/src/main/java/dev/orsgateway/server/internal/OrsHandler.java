@@ -498,7 +498,7 @@ public final class OrsHandler {
             CreateResponseRequest request = RequestParser.parse(bytes, length);
             if (request.isStreaming()) {
                 log.streaming();
-                Flow.Publisher<ResponseEvent> events = gateway.respond(request, owner);
+                Flow.Publisher<ResponseEvent> events = gateway.respond(request, owner, null, log.watch());
                 SseSubscriber subscriber;
                 try {
                     subscriber = new SseSubscriber(exchange, log, keepAliveNanos, ticker);
@@ -509,7 +509,7 @@ public final class OrsHandler {
                 }
                 events.subscribe(subscriber);
             } else {
-                CompletableFuture<Response> future = gateway.complete(request, owner);
+                CompletableFuture<Response> future = gateway.complete(request, owner, log.watch());
                 answerWhenDone(exchange, log, future, created -> {
                     log.ended(created);
                     return OrsJson.writeBytes(created);

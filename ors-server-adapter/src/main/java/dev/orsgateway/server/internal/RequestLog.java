@@ -3,13 +3,14 @@ package dev.orsgateway.server.internal;
 import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.model.Response;
 import dev.orsgateway.core.model.Usage;
+import dev.orsgateway.core.spi.ResponseObserver;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one log line of a request: method, path, status, duration, JSON or stream, response id, and for a response its
- * status, model and token counts (never its text), and for failures, what went wrong. INFO when the request was served (client errors included), WARN when it failed: an upstream or server
+ * status, model, upstream and token counts (never its text), and for failures, what went wrong. INFO when the request was served (client errors included), WARN when it failed: an upstream or server
  * error, a stream that ended {@code failed}, a client that left mid-stream. Unexpected exceptions carry their stack
  * trace; nothing is logged per event.
  */
@@ -26,6 +27,7 @@ public final class RequestLog {
     private volatile String responseId;
     private volatile String responseStatus;
     private volatile String model;
+    private volatile String upstream;
     private volatile Usage usage;
     private volatile String errorCode;
     private volatile boolean failure;
@@ -57,6 +59,16 @@ public final class RequestLog {
         if (id != null) {
             this.responseId = id;
         }
+    }
+
+    /** What the gateway tells of the response's course: here, the upstream attempted last (the one that served). */
+    public ResponseObserver.Watch watch() {
+        return new ResponseObserver.Watch() {
+            @Override
+            public void attempt(String name) {
+                upstream = name;
+            }
+        };
     }
 
     /** The response the request ended with (completed, incomplete or failed): its id, status, model and tokens. */
@@ -149,6 +161,10 @@ public final class RequestLog {
         }
         if (model != null) {
             line.append(", model ").append(HttpErrors.clip(model));
+        }
+        String servedBy = upstream;
+        if (servedBy != null) {
+            line.append(", upstream ").append(HttpErrors.clip(servedBy));
         }
         Usage tokens = usage;
         if (tokens != null) {

@@ -272,7 +272,7 @@ public final class ResponsesSocket extends Endpoint {
             checkCreate(create);
             create.remove("type");
             CreateResponseRequest request = RequestParser.parse(create);
-            Flow.Publisher<ResponseEvent> events = transport.gateway().respond(request, owner, cache);
+            Flow.Publisher<ResponseEvent> events = transport.gateway().respond(request, owner, cache, log.watch());
             turn = new Turn(log);
             events.subscribe(turn);
         } catch (OrsException e) {

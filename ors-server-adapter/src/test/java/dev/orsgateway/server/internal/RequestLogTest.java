@@ -14,9 +14,11 @@ import org.junit.jupiter.api.Test;
 class RequestLogTest {
 
     @Test
-    void aStreamedResponsesLineHasItsIdStatusModelAndTokensButNeverItsText() {
+    void aStreamedResponsesLineHasItsIdStatusModelServingUpstreamAndTokensButNeverItsText() {
         RequestLog log = new RequestLog("POST", "/v1/responses");
         log.streaming();
+        log.watch().attempt("azure");
+        log.watch().attempt("openai");
         log.ended(Response.builder()
                 .id("resp_7")
                 .model("gpt-4o-mini")
@@ -30,7 +32,7 @@ class RequestLogTest {
 
         assertThat(line)
                 .matches("POST /v1/responses -> 200 in \\d+ ms \\(stream, resp_7, completed, model gpt-4o-mini,"
-                        + " tokens 12 in 30 out\\)")
+                        + " upstream openai, tokens 12 in 30 out\\)")
                 .doesNotContain("secret");
     }
 
