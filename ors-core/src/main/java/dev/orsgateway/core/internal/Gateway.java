@@ -282,14 +282,16 @@ public final class Gateway {
             watch.end(null, e);
             throw e;
         }
-        call.whenComplete((completion, error) -> {
+        // The answer is seen before the stages that transcode and store it: dependents of one future run in no
+        // promised order (in fact the last added first), so a separate whenComplete would see it after the store.
+        CompletableFuture<ChatCompletion> answered = call.whenComplete((completion, error) -> {
             if (error == null) {
                 watch.firstOutput();
             } else if (!call.isCancelled()) {
                 prepared.call().failedBeforeOutput(error);
             }
         });
-        CompletableFuture<Response> result = call.thenApply(completion -> transcoder.toResponse(
+        CompletableFuture<Response> result = answered.thenApply(completion -> transcoder.toResponse(
                         prepared.request(), prepared.history(), prepared.initial(), completion, ids, clock))
                 .thenCompose(response -> {
                     if (!prepared.request().isStored()) {

@@ -27,11 +27,21 @@ class ConfigurationMetadataTest {
                         "ors.upstream.url",
                         "ors.upstream.api-key",
                         "ors.upstream.transport",
+                        // Maps and lists of objects are described as a whole: the processor does not look inside.
+                        "ors.upstreams",
+                        "ors.routes",
+                        "ors.retry.retries",
+                        "ors.retry.initial-backoff",
+                        "ors.retry.max-backoff",
+                        "ors.retry.deadline",
                         "ors.store.jdbc-url",
+                        "ors.store.retention",
                         "ors.default-model",
                         "ors.max-concurrent-responses",
                         "ors.api-keys",
+                        "ors.compaction-key",
                         "ors.servlet.path",
+                        "ors.servlet.max-request-size",
                         "ors.websocket.enabled");
         properties
                 .values()
@@ -45,5 +55,12 @@ class ConfigurationMetadataTest {
                 .isEqualTo("jdbc:sqlite:ors-gateway.db");
         assertThat(properties.get("ors.upstream.transport").path("defaultValue").asText())
                 .isEqualTo("jdk");
+        assertThat(properties
+                        .get("ors.servlet.max-request-size")
+                        .path("defaultValue")
+                        .asText())
+                .isEqualTo("32MB");
+        assertThat(properties.get("ors.retry.retries").path("defaultValue").asInt())
+                .isEqualTo(2);
     }
 }

@@ -5,8 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orsgateway.core.InMemoryResponseStore;
 import dev.orsgateway.core.OrsGateway;
+import dev.orsgateway.core.model.CreateResponseRequest;
+import dev.orsgateway.core.routing.Route;
+import dev.orsgateway.core.routing.Router;
+import dev.orsgateway.core.routing.Target;
+import dev.orsgateway.core.routing.ThinkTagMode;
 import dev.orsgateway.core.spi.ChatCompletionsUpstream;
 import dev.orsgateway.core.spi.ResponseStore;
+import dev.orsgateway.core.testing.FakeChatServer;
+import dev.orsgateway.core.upstream.RewritingUpstream;
 import dev.orsgateway.micrometer.MicrometerResponseObserver;
 import dev.orsgateway.server.OrsServlet;
 import dev.orsgateway.store.sqlite.JdbcResponseStore;
@@ -14,8 +21,16 @@ import dev.orsgateway.transcoder.ChatTranscoder;
 import dev.orsgateway.upstream.jdk.JdkHttpChatCompletionsUpstream;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.http.HttpServlet;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.actuate.health.Status;
@@ -189,6 +204,135 @@ class OrsAutoConfigurationTest {
                     assertThat(context).hasSingleBean(OrsGateway.class);
                     assertThat(context).doesNotHaveBean(ServletRegistrationBean.class);
                 });
+    }
+
+    @Test
+    void routesModelsOverNamedUpstreamsFromProperties() {
+        routed().withPropertyValues(
+                        "ors.upstreams.openai.url=http://127.0.0.1:9/v1",
+                        "ors.upstreams.openai.api-key=sk-test",
+                        "ors.upstreams.local.url=http://127.0.0.1:9/v1",
+                        "ors.upstreams.local.transport=okhttp",
+                        "ors.upstreams.local.tool-call-ids=mistral",
+                        "ors.routes[0].model=gpt-*",
+                        "ors.routes[0].to[0].upstream=openai",
+                        "ors.routes[0].to[1].upstream=local",
+                        "ors.routes[0].to[1].model=llama3.2",
+                        "ors.routes[0].first-byte-timeout=20s",
+                        "ors.routes[1].model=*",
+                        "ors.routes[1].to[0].upstream=local",
+                        "ors.routes[1].think-tags=prefilled",
+                        "ors.retry.retries=0")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).doesNotHaveBean(ChatCompletionsUpstream.class);
+                    Router router = context.getBean(Router.class);
+                    assertThat(router.upstreams()).containsOnlyKeys("openai", "local");
+                    assertThat(router.upstreams().get("openai")).isInstanceOf(JdkHttpChatCompletionsUpstream.class);
+                    assertThat(router.upstreams().get("local")).isInstanceOf(RewritingUpstream.class);
+                    Route gpt = router.route("gpt-4o").orElseThrow();
+                    assertThat(gpt.targets()).containsExactly(Target.of("openai"), Target.of("local", "llama3.2"));
+                    assertThat(gpt.firstByteTimeout()).isEqualTo(Duration.ofSeconds(20));
+                    assertThat(router.route("qwq").orElseThrow().thinkTags()).isEqualTo(ThinkTagMode.PREFILLED);
+                    assertThat(router.retryPolicy().retries()).isZero();
+                    assertThat(context.getBean(OrsProperties.class).toString()).doesNotContain("sk-test");
+                });
+    }
+
+    @Test
+    void namedUpstreamsWithoutRoutesServeEveryModelFromTheFirst() {
+        routed().withPropertyValues("ors.upstreams.only.url=http://127.0.0.1:9/v1")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(Router.class)
+                                    .route("anything")
+                                    .orElseThrow()
+                                    .targets())
+                            .containsExactly(Target.of("only"));
+                });
+    }
+
+    @Test
+    void aMistakeInTheRoutesFailsTheStartNamingTheProperty() {
+        routed().withPropertyValues(
+                        "ors.upstreams.openai.url=http://127.0.0.1:9/v1",
+                        "ors.routes[0].model=gpt-*",
+                        "ors.routes[0].to[0].upstream=opneai")
+                .run(context -> assertThat(context.getStartupFailure())
+                        .rootCause()
+                        .hasMessageContaining("ors.routes[0].to[0].upstream: 'opneai' is not one of ors.upstreams"));
+        routed().withPropertyValues(
+                        "ors.upstreams.azure.url=https://x.openai.azure.com/openai/deployments/d",
+                        "ors.upstreams.azure.auth=azure")
+                .run(context -> assertThat(context.getStartupFailure())
+                        .rootCause()
+                        .hasMessageContaining("ors.upstreams.azure.api-key is required with auth: azure"));
+        runner().withPropertyValues("ors.upstreams.other.url=http://127.0.0.1:9/v1")
+                .run(context -> assertThat(context.getStartupFailure())
+                        .rootCause()
+                        .hasMessageContaining("ors.upstream.url and ors.upstreams are both set"));
+    }
+
+    @Test
+    void takesLimitsRetentionAndTheCompactionKeyFromProperties() {
+        runner().withPropertyValues(
+                        "ors.servlet.max-request-size=4MB",
+                        "ors.store.retention=30d",
+                        "ors.compaction-key=" + Base64.getEncoder().encodeToString(new byte[32]))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    OrsServlet servlet = (OrsServlet)
+                            context.getBean(ServletRegistrationBean.class).getServlet();
+                    assertThat(servlet.config().maxRequestBytes()).isEqualTo(4L * 1024 * 1024);
+                    assertThat(context.getBean(OrsProperties.class).store().retention())
+                            .isEqualTo(Duration.ofDays(30));
+                    assertThat(context.getBean(OrsProperties.class).toString()).doesNotContain("AAAA");
+                });
+        runner().withPropertyValues("ors.compaction-key=" + Base64.getEncoder().encodeToString(new byte[16]))
+                .run(context -> assertThat(context.getStartupFailure())
+                        .rootCause()
+                        .hasMessageContaining("ors.compaction-key must be 32 bytes"));
+    }
+
+    @Test
+    void tracesThroughTheApplicationsObservationRegistry() throws Exception {
+        List<String> observed = new CopyOnWriteArrayList<>();
+        ObservationRegistry observations = ObservationRegistry.create();
+        observations.observationConfig().observationHandler(new ObservationHandler<>() {
+            @Override
+            public void onStop(Observation.Context context) {
+                observed.add(context.getName());
+            }
+
+            @Override
+            public boolean supportsContext(Observation.Context context) {
+                return true;
+            }
+        });
+        try (FakeChatServer upstream = FakeChatServer.start()) {
+            upstream.enqueue(FakeChatServer.Reply.json(
+                    200,
+                    "{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+                            + "\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}"));
+            runner().withPropertyValues("ors.upstream.url=" + upstream.url("/v1"))
+                    .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                    .withBean(ObservationRegistry.class, () -> observations)
+                    .run(context -> {
+                        OrsGateway gateway = context.getBean(OrsGateway.class);
+                        gateway.complete(CreateResponseRequest.builder()
+                                        .model("m")
+                                        .input("Hi")
+                                        .build())
+                                .get(30, TimeUnit.SECONDS);
+                    });
+        }
+        assertThat(observed).containsExactly("ors.upstream.attempt", "ors.store", "ors.response");
+    }
+
+    private WebApplicationContextRunner routed() {
+        return new WebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(OrsAutoConfiguration.class, OrsHealthAutoConfiguration.class))
+                .withPropertyValues("ors.store.jdbc-url=jdbc:sqlite:" + dir.resolve("ors.db"));
     }
 
     @Configuration(proxyBeanMethods = false)
