@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Observations: {@code ors.response} per response (low cardinality: {@code model}, {@code stream},
  * {@code upstream}, {@code status}; high cardinality: {@code response.id}), and within it {@code ors.upstream.attempt}
- * per upstream attempt ({@code upstream}), ended by the attempt's first output or failure, and {@code ors.store}
+ * per upstream attempt ({@code upstream}, {@code response.id}), ended by the attempt's first output or failure, and {@code ors.store}
  * around storing the response ({@code response.id}).
  *
  * <p>Model names come from clients; to keep the number of series bounded, only the first {@code maxModels} distinct
@@ -140,6 +140,7 @@ public final class MicrometerResponseObserver implements ResponseObserver {
                         .parentObservation(observation)
                         .lowCardinalityKeyValue("upstream", name)
                         .lowCardinalityKeyValue("model", model)
+                        .highCardinalityKeyValue("response.id", responseId)
                         .start();
             }
         }

@@ -94,8 +94,9 @@ class MicrometerResponseObserverTest {
                 .hasBeenStopped();
         assertThat(observations)
                 .hasNumberOfObservationsWithNameEqualTo("ors.upstream.attempt", 2)
-                .hasAnObservation(attempt ->
-                        attempt.hasLowCardinalityKeyValue("upstream", "openai").hasError())
+                .hasAnObservation(attempt -> attempt.hasLowCardinalityKeyValue("upstream", "openai")
+                        .hasHighCardinalityKeyValue("response.id", "resp_1")
+                        .hasError())
                 .hasAnObservation(attempt ->
                         attempt.hasLowCardinalityKeyValue("upstream", "ollama").doesNotHaveError());
         assertThat(observations)
