@@ -149,6 +149,122 @@ class StandaloneServerTest {
     }
 
     @Test
+    void byDefaultItBindsLoopbackAndServesWithoutKeys(@TempDir Path dir) throws Exception {
+        try (ScriptedChatServer upstream = ScriptedChatServer.start()) {
+            upstream.enqueue(Script.text("Hi."));
+            Settings settings = Settings.fromEnvironment(Map.of(
+                    "UPSTREAM_URL", upstream.baseUrl().toString(),
+                    "PORT", "0",
+                    "DATABASE_URL", dir.resolve("ors.db").toString()));
+            assertThat(settings.host()).isEqualTo("127.0.0.1");
+            assertThat(settings.authenticationSummary()).startsWith("no authentication (loopback only");
+            try (StandaloneServer server = StandaloneServer.start(settings)) {
+                HttpResponse<String> reply = HTTP.send(
+                        post(uri(server, "/responses"), "{\"model\":\"m\",\"input\":\"Hello\"}"),
+                        HttpResponse.BodyHandlers.ofString(UTF_8));
+                assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+                // The container's health check finds it with the same (default) environment.
+                assertThat(HealthCheck.run(Map.of("PORT", String.valueOf(server.port())), System.err))
+                        .isZero();
+            }
+        }
+    }
+
+    @Test
+    void onAnAddressReachableFromOtherMachinesItRefusesToStartWithoutKeys(@TempDir Path dir) throws Exception {
+        for (String host : List.of("0.0.0.0", "::", "[::]")) {
+            Settings settings = Settings.fromEnvironment(Map.of(
+                    "UPSTREAM_URL",
+                    "demo",
+                    "HOST",
+                    host,
+                    "PORT",
+                    "0",
+                    "DATABASE_URL",
+                    dir.resolve("ors.db").toString()));
+            assertThatThrownBy(() -> StandaloneServer.start(settings))
+                    .as(host)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("is reachable from other machines")
+                    .hasMessageContaining("set ORS_API_KEYS")
+                    .hasMessageContaining("ORS_AUTH=none")
+                    .hasMessageContaining("HOST=127.0.0.1");
+        }
+        assertThat(Files.exists(dir.resolve("ors.db")))
+                .as("nothing was started")
+                .isFalse();
+        for (String host : List.of("127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]")) {
+            assertThat(Settings.isLoopback(host)).as(host).isTrue();
+        }
+        for (String host : List.of("0.0.0.0", "::", "10.0.0.1", "192.168.1.2", "", "no-such-host.invalid")) {
+            assertThat(Settings.isLoopback(host)).as(host).isFalse();
+        }
+    }
+
+    @Test
+    void onEveryAddressWithKeysItStartsAndAsksForAKey(@TempDir Path dir) throws Exception {
+        try (ScriptedChatServer upstream = ScriptedChatServer.start()) {
+            upstream.enqueue(Script.text("Hi."));
+            Settings settings = Settings.fromEnvironment(Map.of(
+                    "UPSTREAM_URL", upstream.baseUrl().toString(),
+                    "HOST", "0.0.0.0",
+                    "PORT", "0",
+                    "ORS_API_KEYS", "key-1, key-2",
+                    "DATABASE_URL", dir.resolve("ors.db").toString()));
+            assertThat(settings.authenticationSummary()).isEqualTo("authentication on (2 API keys)");
+            try (StandaloneServer server = StandaloneServer.start(settings)) {
+                String body = "{\"model\":\"m\",\"input\":\"Hello\"}";
+                HttpResponse<String> refused =
+                        HTTP.send(post(uri(server, "/responses"), body), HttpResponse.BodyHandlers.ofString(UTF_8));
+                assertThat(refused.statusCode()).isEqualTo(401);
+                HttpResponse<String> reply = HTTP.send(
+                        HttpRequest.newBuilder(uri(server, "/responses"))
+                                .timeout(Duration.ofSeconds(20))
+                                .header("Content-Type", "application/json")
+                                .header("Authorization", "Bearer key-2")
+                                .POST(HttpRequest.BodyPublishers.ofString(body, UTF_8))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString(UTF_8));
+                assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void withOrsAuthNoneItStartsOnEveryAddressWithoutKeys(@TempDir Path dir) throws Exception {
+        try (ScriptedChatServer upstream = ScriptedChatServer.start()) {
+            upstream.enqueue(Script.text("Hi."));
+            Settings settings = Settings.fromEnvironment(Map.of(
+                    "UPSTREAM_URL", upstream.baseUrl().toString(),
+                    "HOST", "0.0.0.0",
+                    "PORT", "0",
+                    "ORS_AUTH", "none",
+                    "DATABASE_URL", dir.resolve("ors.db").toString()));
+            assertThat(settings.noAuthentication()).isTrue();
+            assertThat(settings.authenticationSummary()).isEqualTo("authentication OFF (ORS_AUTH=none)");
+            try (StandaloneServer server = StandaloneServer.start(settings)) {
+                HttpResponse<String> reply = HTTP.send(
+                        post(uri(server, "/responses"), "{\"model\":\"m\",\"input\":\"Hello\"}"),
+                        HttpResponse.BodyHandlers.ofString(UTF_8));
+                assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void orsAuthTakesNoneOnlyAndNotWithKeys() {
+        assertThat(Settings.fromEnvironment(Map.of("ORS_AUTH", " None ")).noAuthentication())
+                .isTrue();
+        assertThat(Settings.fromEnvironment(Map.of()).noAuthentication()).isFalse();
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("ORS_AUTH", "off")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ORS_AUTH must be 'none'");
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("ORS_AUTH", "none", "ORS_API_KEYS", "k")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ORS_AUTH=none and ORS_API_KEYS are both set");
+    }
+
+    @Test
     void theDrainTimeIsReadFromOrsDrainSeconds() {
         assertThat(StandaloneServer.drainTime(Map.of())).isEqualTo(StandaloneServer.DEFAULT_DRAIN_TIME);
         assertThat(StandaloneServer.drainTime(Map.of("ORS_DRAIN_SECONDS", "30")))
