@@ -14,6 +14,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -27,6 +28,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -248,6 +250,51 @@ class StandaloneServerTest {
                         HttpResponse.BodyHandlers.ofString(UTF_8));
                 assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
             }
+        }
+    }
+
+    /**
+     * The standalone server's own Jetty (its connector, its graceful handler): a 40 MB body, over the 32 MiB limit,
+     * written whole before anything is read, gets the 413 every time, with a declared length and chunked.
+     */
+    @Test
+    void anOversizedBodyWrittenBeforeReadingGetsThe413(@TempDir Path dir) throws Exception {
+        try (ScriptedChatServer upstream = ScriptedChatServer.start();
+                StandaloneServer server = StandaloneServer.start(settings(upstream, dir, null, null))) {
+            byte[] block = new byte[64 * 1024];
+            Arrays.fill(block, (byte) 'x');
+            int size = 40 * 1000 * 1000;
+            for (int round = 0; round < 10; round++) {
+                boolean chunked = round % 2 == 1;
+                try (Socket socket = new Socket()) {
+                    socket.setSoTimeout(20_000);
+                    socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+                    OutputStream out = socket.getOutputStream();
+                    out.write(("POST /v1/responses HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                                    + (chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + size + "\r\n")
+                                    + "\r\n")
+                            .getBytes(UTF_8));
+                    for (int written = 0; written < size; written += block.length) {
+                        int n = Math.min(block.length, size - written);
+                        if (chunked) {
+                            out.write((Integer.toHexString(n) + "\r\n").getBytes(UTF_8));
+                        }
+                        out.write(block, 0, n);
+                        if (chunked) {
+                            out.write("\r\n".getBytes(UTF_8));
+                        }
+                    }
+                    if (chunked) {
+                        out.write("0\r\n\r\n".getBytes(UTF_8));
+                    }
+                    out.flush();
+                    String answer = new String(socket.getInputStream().readAllBytes(), UTF_8);
+                    assertThat(answer).as("round " + round).startsWith("HTTP/1.1 413 ");
+                    JsonNode body = OrsJson.mapper().readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+                    assertThat(body.at("/error/code").asText()).isEqualTo("request_too_large");
+                }
+            }
+            assertThat(upstream.requests()).isEmpty();
         }
     }
 
