@@ -1,6 +1,8 @@
 # The standalone server as a container image:
 #   docker build -t ors-gateway .
-#   docker run -p 3000:3000 -v ors-data:/data -e UPSTREAM_URL=demo ors-gateway
+#   docker run -p 3000:3000 -v ors-data:/data -e UPSTREAM_URL=demo -e ORS_API_KEYS=choose-a-key ors-gateway
+# It binds every address of the container, so it starts only with ORS_API_KEYS (clients send one as
+# Authorization: Bearer), or with ORS_AUTH=none when something in front of it authenticates.
 # Configured by the same environment variables as `java -jar` (README: "Configuration of the standalone server").
 
 FROM eclipse-temurin:17-jdk AS build
@@ -17,7 +19,8 @@ RUN groupadd --system --gid 10001 ors \
     && mkdir -p /data \
     && chown ors:ors /data
 COPY --from=build /ors-gateway.jar /app/ors-gateway.jar
-# The SQLite file (and its compaction key beside it) on a volume, so responses outlive the container.
+# The SQLite file (and its compaction key beside it) on a volume, so responses outlive the container. Every address
+# (the server's own default is loopback), so that a published port reaches it; on it the server asks for keys.
 ENV HOST=0.0.0.0 \
     PORT=3000 \
     DATABASE_URL=/data/ors-gateway.db

@@ -15,6 +15,8 @@ import dev.orsgateway.transcoder.ChatTranscoder;
 import dev.orsgateway.transcoder.TranscoderOptions;
 import dev.orsgateway.upstream.jdk.JdkHttpChatCompletionsUpstream;
 import dev.orsgateway.upstream.okhttp.OkHttpChatCompletionsUpstream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,6 +77,7 @@ public final class StandaloneServer implements AutoCloseable {
         if (drainTime.isNegative()) {
             throw new IllegalArgumentException("drainTime must not be negative, was " + drainTime);
         }
+        settings.requireAuthenticationWhenExposed();
         RoutingConfig routing = settings.routing();
         boolean demoWanted = routing == null
                 ? settings.isDemo()
@@ -157,6 +160,7 @@ public final class StandaloneServer implements AutoCloseable {
         Duration drainTime;
         try {
             settings = Settings.fromEnvironment(System.getenv());
+            settings.requireAuthenticationWhenExposed();
             drainTime = drainTime(System.getenv());
         } catch (IllegalArgumentException e) {
             // A configuration mistake: the message names the variable or the file's key; a stack trace would bury it.
@@ -166,17 +170,33 @@ public final class StandaloneServer implements AutoCloseable {
         }
         StandaloneServer server = start(settings, drainTime);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ors-shutdown"));
+        String address = urlHost(settings.host());
+        if (settings.noAuthentication()) {
+            // Before the start line, which tells scripts the server is up.
+            log.warn(
+                    "Authentication is off (ORS_AUTH=none): anyone who can reach {}:{} uses the upstream's key and reads"
+                            + " every stored response",
+                    address,
+                    server.port());
+        }
         log.info(
-                "ORS Gateway listening on http://localhost:{}/v1/responses{}, upstream {}, store {}{}{}",
+                "ORS Gateway listening on http://{}:{}/v1/responses{}, {}, upstream {}, store {}{}",
+                address,
                 server.port(),
                 settings.webSocket().enabled() ? " (and ws://)" : "",
+                settings.authenticationSummary(),
                 server.gateway.upstreamDescription(),
                 settings.redactedJdbcUrl(),
-                settings.apiKeys().isEmpty()
-                        ? " (no authentication)"
-                        : ", " + settings.apiKeys().size() + " API key(s)",
-                server.metricsPort() < 0 ? "" : ", metrics on http://localhost:" + server.metricsPort() + "/metrics");
+                server.metricsPort() < 0
+                        ? ""
+                        : ", metrics on http://" + address + ":" + server.metricsPort() + "/metrics");
         server.jetty.join();
+    }
+
+    /** {@code host} as a URL writes it: an IPv6 address in brackets. */
+    static String urlHost(String host) {
+        String name = host.trim();
+        return name.contains(":") && !name.startsWith("[") ? "[" + name + "]" : name;
     }
 
     /** The port the server listens on (useful with {@code PORT=0}). */
@@ -432,10 +452,12 @@ public final class StandaloneServer implements AutoCloseable {
      *     postgres://} too, user and password percent-encoded) or a {@code jdbc:postgresql:} URL; held here as the
      *     JDBC URL, with the credentials as its {@code user} and {@code password} parameters (see {@link
      *     #redactedJdbcUrl()} for logs)
-     * @param host {@code HOST}: the address to bind; default {@code 0.0.0.0}
+     * @param host {@code HOST}: the address to bind; default {@code 127.0.0.1} (this machine only). On any other
+     *     address ({@code 0.0.0.0}, say) the server refuses to start without {@code apiKeys}, unless {@code
+     *     noAuthentication}
      * @param port {@code PORT}: default 3000 ({@code 0} picks a free port)
      * @param apiKeys {@code ORS_API_KEYS}: comma-separated keys clients must send as {@code Authorization: Bearer};
-     *     none means no authentication
+     *     none means no authentication, allowed on a loopback {@code host} only unless {@code noAuthentication}
      * @param defaultModel {@code ORS_DEFAULT_MODEL}: the model for requests that name none; default none
      * @param connectTimeout {@code UPSTREAM_CONNECT_TIMEOUT_MS}: how long to wait for the upstream to accept a
      *     connection before answering 502; default 5000
@@ -466,6 +488,8 @@ public final class StandaloneServer implements AutoCloseable {
      * @param retention {@code ORS_RETENTION_DAYS}: how long stored responses are kept after they were created
      *     before a background purge deletes them, except those a younger response continues; null (the default)
      *     keeps them forever. OpenAI keeps stored responses 30 days.
+     * @param noAuthentication {@code ORS_AUTH=none}: serve without authentication on any address, a non-loopback
+     *     one included (a warning is logged at start); not with {@code apiKeys}. Default false
      */
     public record Settings(
             String upstreamUrl,
@@ -486,7 +510,11 @@ public final class StandaloneServer implements AutoCloseable {
             OrsWebSocketConfig webSocket,
             RoutingConfig routing,
             int metricsPort,
-            Duration retention) {
+            Duration retention,
+            boolean noAuthentication) {
+
+        /** The default of {@code HOST}: loopback, reachable from this machine only. */
+        public static final String DEFAULT_HOST = "127.0.0.1";
 
         /** The transports {@code UPSTREAM_TRANSPORT} may name. */
         public static final List<String> TRANSPORTS = List.of("jdk", "jdk-inline", "okhttp");
@@ -529,7 +557,8 @@ public final class StandaloneServer implements AutoCloseable {
                     OrsWebSocketConfig.defaults(),
                     null,
                     -1,
-                    null);
+                    null,
+                    false);
         }
 
         /** Settings with WebSocket mode on, with its default limits. */
@@ -568,7 +597,8 @@ public final class StandaloneServer implements AutoCloseable {
                     OrsWebSocketConfig.defaults(),
                     null,
                     -1,
-                    null);
+                    null,
+                    false);
         }
 
         /** The default upstream: a local Ollama. */
@@ -580,6 +610,9 @@ public final class StandaloneServer implements AutoCloseable {
             Objects.requireNonNull(hostedTools, "hostedTools");
             Objects.requireNonNull(webSocket, "webSocket");
             apiKeys = List.copyOf(apiKeys);
+            if (noAuthentication && !apiKeys.isEmpty()) {
+                throw new IllegalArgumentException("ORS_AUTH=none and ORS_API_KEYS are both set: unset one of them");
+            }
         }
 
         /** Whether the built-in scripted model answers. */
@@ -609,7 +642,7 @@ public final class StandaloneServer implements AutoCloseable {
                     Objects.requireNonNullElse(blankToNull(env.get("UPSTREAM_URL")), DEFAULT_UPSTREAM),
                     blankToNull(env.get("OPENAI_API_KEY")),
                     jdbcUrl,
-                    Objects.requireNonNullElse(blankToNull(env.get("HOST")), "0.0.0.0"),
+                    Objects.requireNonNullElse(blankToNull(env.get("HOST")), DEFAULT_HOST),
                     integer(env, "PORT", 3000),
                     keys,
                     blankToNull(env.get("ORS_DEFAULT_MODEL")),
@@ -628,7 +661,63 @@ public final class StandaloneServer implements AutoCloseable {
                     metricsPort(env),
                     blankToNull(env.get("ORS_RETENTION_DAYS")) == null
                             ? null
-                            : Duration.ofDays(positive(env, "ORS_RETENTION_DAYS", 1)));
+                            : Duration.ofDays(positive(env, "ORS_RETENTION_DAYS", 1)),
+                    noAuthentication(env.get("ORS_AUTH")));
+        }
+
+        private static boolean noAuthentication(String value) {
+            if (blankToNull(value) == null) {
+                return false;
+            }
+            if (!value.trim().equalsIgnoreCase("none")) {
+                throw new IllegalArgumentException("ORS_AUTH must be 'none' (serve without authentication on any"
+                        + " address) or unset (clients send one of ORS_API_KEYS), was '" + value + "'");
+            }
+            return true;
+        }
+
+        /**
+         * Refuses settings that would serve every client of a reachable address unauthenticated: a {@link #host} that is
+         * not loopback with no {@link #apiKeys}, unless {@link #noAuthentication} says so. The upstream key and every
+         * stored conversation would be open to anyone who can reach the port.
+         *
+         * @throws IllegalArgumentException naming what to set
+         */
+        public void requireAuthenticationWhenExposed() {
+            if (apiKeys.isEmpty() && !noAuthentication && !isLoopback(host)) {
+                throw new IllegalArgumentException("HOST=" + host + " is reachable from other machines and no"
+                        + " ORS_API_KEYS are set: set ORS_API_KEYS (clients send one as Authorization: Bearer), or"
+                        + " ORS_AUTH=none to serve without authentication, or HOST=127.0.0.1");
+            }
+        }
+
+        /** How clients authenticate, for the start line: by key, not at all (loopback), or explicitly not at all. */
+        public String authenticationSummary() {
+            if (!apiKeys.isEmpty()) {
+                return "authentication on (" + apiKeys.size() + " API key" + (apiKeys.size() == 1 ? "" : "s") + ")";
+            }
+            return noAuthentication
+                    ? "authentication OFF (ORS_AUTH=none)"
+                    : "no authentication (loopback only; set ORS_API_KEYS to require keys)";
+        }
+
+        /**
+         * Whether every address {@code host} names is a loopback address (127.0.0.0/8, ::1). A name that does not
+         * resolve counts as not loopback: binding it fails anyway.
+         */
+        static boolean isLoopback(String host) {
+            String name = host.trim();
+            if (name.startsWith("[") && name.endsWith("]")) {
+                name = name.substring(1, name.length() - 1);
+            }
+            if (name.isEmpty()) {
+                return false; // Jetty binds every address for an empty host
+            }
+            try {
+                return Arrays.stream(InetAddress.getAllByName(name)).allMatch(InetAddress::isLoopbackAddress);
+            } catch (UnknownHostException e) {
+                return false;
+            }
         }
 
         private static int metricsPort(Map<String, String> env) {
@@ -654,7 +743,8 @@ public final class StandaloneServer implements AutoCloseable {
                     + ", transport=" + transport
                     + ", compactionKey=" + (compactionKey == null ? "none" : "***")
                     + ", metricsPort=" + metricsPort
-                    + ", retention=" + retention + "]";
+                    + ", retention=" + retention
+                    + ", noAuthentication=" + noAuthentication + "]";
         }
 
         /** {@link #jdbcUrl()} with its password masked, for logs. */

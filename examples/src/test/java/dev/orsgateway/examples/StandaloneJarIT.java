@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class StandaloneJarIT {
 
-    private static final Pattern LISTENING = Pattern.compile("ORS Gateway listening on http://localhost:(\\d+)/v1/");
+    private static final Pattern LISTENING =
+            Pattern.compile("ORS Gateway listening on http://127\\.0\\.0\\.1:(\\d+)/v1/");
 
     private static final HttpClient HTTP =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -43,17 +44,12 @@ class StandaloneJarIT {
     @Test
     void theJarServesTheDemoModelAndStopsOnSigterm(@TempDir Path dir) throws Exception {
         Path jar = jar();
+        // No HOST and no keys: the default, loopback, where the server serves without authentication.
         Map<String, String> env = Map.of(
                 "UPSTREAM_URL", "demo",
                 "PORT", "0",
-                "HOST", "127.0.0.1",
                 "DATABASE_URL", dir.resolve("ors-gateway.db").toString());
-        ProcessBuilder builder = new ProcessBuilder(java(), "-jar", jar.toString())
-                .directory(dir.toFile())
-                .redirectErrorStream(true);
-        builder.environment().remove("ORS_CONFIG");
-        builder.environment().putAll(env);
-        Process process = builder.start();
+        Process process = process(jar, dir, env);
         List<String> log = new CopyOnWriteArrayList<>();
         CompletableFuture<Integer> port = new CompletableFuture<>();
         Thread reader = new Thread(() -> read(process, log, port), "jar-log");
@@ -61,6 +57,7 @@ class StandaloneJarIT {
         reader.start();
         try {
             int listening = port.get(60, TimeUnit.SECONDS);
+            assertThat(log).anyMatch(line -> line.contains("no authentication (loopback only"));
             URI base = URI.create("http://127.0.0.1:" + listening + "/v1");
 
             HttpResponse<String> reply = HTTP.send(
@@ -109,6 +106,84 @@ class StandaloneJarIT {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         }
+    }
+
+    @Test
+    void onEveryAddressWithoutKeysTheJarRefusesToStartWithOneLineNamingWhatToSet(@TempDir Path dir) throws Exception {
+        Process process = process(
+                jar(),
+                dir,
+                Map.of(
+                        "UPSTREAM_URL", "demo",
+                        "PORT", "0",
+                        "HOST", "0.0.0.0",
+                        "DATABASE_URL", dir.resolve("ors-gateway.db").toString()));
+        String output;
+        try {
+            output = new String(process.getInputStream().readAllBytes(), UTF_8);
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            process.destroyForcibly();
+        }
+
+        assertThat(process.exitValue()).as(output).isEqualTo(2);
+        assertThat(output)
+                .contains("ORS Gateway cannot start: HOST=0.0.0.0 is reachable from other machines")
+                .contains("ORS_API_KEYS", "ORS_AUTH=none")
+                .doesNotContain("Exception", "\tat ", "listening");
+        assertThat(Files.exists(dir.resolve("ors-gateway.db")))
+                .as("nothing was started")
+                .isFalse();
+    }
+
+    @Test
+    void withOrsAuthNoneTheJarServesWithoutKeysAndWarnsSo(@TempDir Path dir) throws Exception {
+        Process process = process(
+                jar(),
+                dir,
+                Map.of(
+                        "UPSTREAM_URL", "demo",
+                        "PORT", "0",
+                        "ORS_AUTH", "none",
+                        "DATABASE_URL", dir.resolve("ors-gateway.db").toString()));
+        List<String> log = new CopyOnWriteArrayList<>();
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        Thread reader = new Thread(() -> read(process, log, port), "jar-log");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            int listening = port.get(60, TimeUnit.SECONDS);
+            HttpResponse<String> reply = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + listening + "/v1/responses"))
+                            .timeout(Duration.ofSeconds(30))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"demo\",\"input\":\"Hi\"}", UTF_8))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString(UTF_8));
+            assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+            // The warning comes before the start line.
+            assertThat(log)
+                    .as(String.join("\n", log))
+                    .anyMatch(line -> line.contains("authentication OFF (ORS_AUTH=none)"))
+                    .anyMatch(line -> line.contains("WARN") && line.contains("Authentication is off (ORS_AUTH=none)"));
+        } finally {
+            process.toHandle().destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** {@code java -jar jar} in {@code dir} with {@code env}, and none of the variables that would change its mode. */
+    private static Process process(Path jar, Path dir, Map<String, String> env) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(java(), "-jar", jar.toString())
+                .directory(dir.toFile())
+                .redirectErrorStream(true);
+        for (String name : List.of("ORS_CONFIG", "HOST", "ORS_API_KEYS", "ORS_AUTH", "METRICS_PORT")) {
+            builder.environment().remove(name);
+        }
+        builder.environment().putAll(env);
+        return builder.start();
     }
 
     /** The exit status of {@code java -jar jar --health-check} for a server on {@code port} (bound to every address). */

@@ -14,6 +14,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -27,6 +28,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -146,6 +148,167 @@ class StandaloneServerTest {
                             HttpResponse.BodyHandlers.discarding()))
                     .isInstanceOf(ConnectException.class);
         }
+    }
+
+    @Test
+    void byDefaultItBindsLoopbackAndServesWithoutKeys(@TempDir Path dir) throws Exception {
+        try (ScriptedChatServer upstream = ScriptedChatServer.start()) {
+            upstream.enqueue(Script.text("Hi."));
+            Settings settings = Settings.fromEnvironment(Map.of(
+                    "UPSTREAM_URL", upstream.baseUrl().toString(),
+                    "PORT", "0",
+                    "DATABASE_URL", dir.resolve("ors.db").toString()));
+            assertThat(settings.host()).isEqualTo("127.0.0.1");
+            assertThat(settings.authenticationSummary()).startsWith("no authentication (loopback only");
+            try (StandaloneServer server = StandaloneServer.start(settings)) {
+                HttpResponse<String> reply = HTTP.send(
+                        post(uri(server, "/responses"), "{\"model\":\"m\",\"input\":\"Hello\"}"),
+                        HttpResponse.BodyHandlers.ofString(UTF_8));
+                assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+                // The container's health check finds it with the same (default) environment.
+                assertThat(HealthCheck.run(Map.of("PORT", String.valueOf(server.port())), System.err))
+                        .isZero();
+            }
+        }
+    }
+
+    @Test
+    void onAnAddressReachableFromOtherMachinesItRefusesToStartWithoutKeys(@TempDir Path dir) throws Exception {
+        for (String host : List.of("0.0.0.0", "::", "[::]")) {
+            Settings settings = Settings.fromEnvironment(Map.of(
+                    "UPSTREAM_URL",
+                    "demo",
+                    "HOST",
+                    host,
+                    "PORT",
+                    "0",
+                    "DATABASE_URL",
+                    dir.resolve("ors.db").toString()));
+            assertThatThrownBy(() -> StandaloneServer.start(settings))
+                    .as(host)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("is reachable from other machines")
+                    .hasMessageContaining("set ORS_API_KEYS")
+                    .hasMessageContaining("ORS_AUTH=none")
+                    .hasMessageContaining("HOST=127.0.0.1");
+        }
+        assertThat(Files.exists(dir.resolve("ors.db")))
+                .as("nothing was started")
+                .isFalse();
+        for (String host : List.of("127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]")) {
+            assertThat(Settings.isLoopback(host)).as(host).isTrue();
+        }
+        for (String host : List.of("0.0.0.0", "::", "10.0.0.1", "192.168.1.2", "", "no-such-host.invalid")) {
+            assertThat(Settings.isLoopback(host)).as(host).isFalse();
+        }
+    }
+
+    @Test
+    void onEveryAddressWithKeysItStartsAndAsksForAKey(@TempDir Path dir) throws Exception {
+        try (ScriptedChatServer upstream = ScriptedChatServer.start()) {
+            upstream.enqueue(Script.text("Hi."));
+            Settings settings = Settings.fromEnvironment(Map.of(
+                    "UPSTREAM_URL", upstream.baseUrl().toString(),
+                    "HOST", "0.0.0.0",
+                    "PORT", "0",
+                    "ORS_API_KEYS", "key-1, key-2",
+                    "DATABASE_URL", dir.resolve("ors.db").toString()));
+            assertThat(settings.authenticationSummary()).isEqualTo("authentication on (2 API keys)");
+            try (StandaloneServer server = StandaloneServer.start(settings)) {
+                String body = "{\"model\":\"m\",\"input\":\"Hello\"}";
+                HttpResponse<String> refused =
+                        HTTP.send(post(uri(server, "/responses"), body), HttpResponse.BodyHandlers.ofString(UTF_8));
+                assertThat(refused.statusCode()).isEqualTo(401);
+                HttpResponse<String> reply = HTTP.send(
+                        HttpRequest.newBuilder(uri(server, "/responses"))
+                                .timeout(Duration.ofSeconds(20))
+                                .header("Content-Type", "application/json")
+                                .header("Authorization", "Bearer key-2")
+                                .POST(HttpRequest.BodyPublishers.ofString(body, UTF_8))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString(UTF_8));
+                assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void withOrsAuthNoneItStartsOnEveryAddressWithoutKeys(@TempDir Path dir) throws Exception {
+        try (ScriptedChatServer upstream = ScriptedChatServer.start()) {
+            upstream.enqueue(Script.text("Hi."));
+            Settings settings = Settings.fromEnvironment(Map.of(
+                    "UPSTREAM_URL", upstream.baseUrl().toString(),
+                    "HOST", "0.0.0.0",
+                    "PORT", "0",
+                    "ORS_AUTH", "none",
+                    "DATABASE_URL", dir.resolve("ors.db").toString()));
+            assertThat(settings.noAuthentication()).isTrue();
+            assertThat(settings.authenticationSummary()).isEqualTo("authentication OFF (ORS_AUTH=none)");
+            try (StandaloneServer server = StandaloneServer.start(settings)) {
+                HttpResponse<String> reply = HTTP.send(
+                        post(uri(server, "/responses"), "{\"model\":\"m\",\"input\":\"Hello\"}"),
+                        HttpResponse.BodyHandlers.ofString(UTF_8));
+                assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+            }
+        }
+    }
+
+    /**
+     * The standalone server's own Jetty (its connector, its graceful handler): a 40 MB body, over the 32 MiB limit,
+     * written whole before anything is read, gets the 413 every time, with a declared length and chunked.
+     */
+    @Test
+    void anOversizedBodyWrittenBeforeReadingGetsThe413(@TempDir Path dir) throws Exception {
+        try (ScriptedChatServer upstream = ScriptedChatServer.start();
+                StandaloneServer server = StandaloneServer.start(settings(upstream, dir, null, null))) {
+            byte[] block = new byte[64 * 1024];
+            Arrays.fill(block, (byte) 'x');
+            int size = 40 * 1000 * 1000;
+            for (int round = 0; round < 10; round++) {
+                boolean chunked = round % 2 == 1;
+                try (Socket socket = new Socket()) {
+                    socket.setSoTimeout(20_000);
+                    socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+                    OutputStream out = socket.getOutputStream();
+                    out.write(("POST /v1/responses HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                                    + (chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + size + "\r\n")
+                                    + "\r\n")
+                            .getBytes(UTF_8));
+                    for (int written = 0; written < size; written += block.length) {
+                        int n = Math.min(block.length, size - written);
+                        if (chunked) {
+                            out.write((Integer.toHexString(n) + "\r\n").getBytes(UTF_8));
+                        }
+                        out.write(block, 0, n);
+                        if (chunked) {
+                            out.write("\r\n".getBytes(UTF_8));
+                        }
+                    }
+                    if (chunked) {
+                        out.write("0\r\n\r\n".getBytes(UTF_8));
+                    }
+                    out.flush();
+                    String answer = new String(socket.getInputStream().readAllBytes(), UTF_8);
+                    assertThat(answer).as("round " + round).startsWith("HTTP/1.1 413 ");
+                    JsonNode body = OrsJson.mapper().readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+                    assertThat(body.at("/error/code").asText()).isEqualTo("request_too_large");
+                }
+            }
+            assertThat(upstream.requests()).isEmpty();
+        }
+    }
+
+    @Test
+    void orsAuthTakesNoneOnlyAndNotWithKeys() {
+        assertThat(Settings.fromEnvironment(Map.of("ORS_AUTH", " None ")).noAuthentication())
+                .isTrue();
+        assertThat(Settings.fromEnvironment(Map.of()).noAuthentication()).isFalse();
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("ORS_AUTH", "off")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ORS_AUTH must be 'none'");
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("ORS_AUTH", "none", "ORS_API_KEYS", "k")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ORS_AUTH=none and ORS_API_KEYS are both set");
     }
 
     @Test

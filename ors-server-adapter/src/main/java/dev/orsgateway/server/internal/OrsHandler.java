@@ -169,9 +169,39 @@ public final class OrsHandler {
             // once the answer is out when the body's bytes arrive after it, and a client that reused the connection
             // would get no answer to its next request. Saying so lets the client open a new one.
             headers.put("Connection", "close");
+            if (request.isAsyncSupported()) {
+                // Closing on the unread body resets the connection, which can destroy the answer before a client
+                // that is still sending reads it: answer, then read and drop the body, as for a 413.
+                Exchange exchange = Exchange.start(request, response, log);
+                exchange.holdCompletion();
+                Responses.sendError(exchange, e, headers);
+                discardBody(request, exchange);
+                return;
+            }
         }
         Responses.writeError(response, e, headers);
         log.finishedWith(Responses.statusOf(e));
+    }
+
+    /**
+     * Reads and drops the rest of the body of an answered request, up to {@link #DISCARD_LIMIT} bytes, then lets the
+     * exchange complete (which closes the connection); see {@link BodyReader}.
+     */
+    private static void discardBody(HttpServletRequest request, Exchange exchange) {
+        try {
+            ServletInputStream in = request.getInputStream();
+            in.setReadListener(BodyReader.discarding(in, DISCARD_LIMIT, new BodyReader.Handler() {
+                @Override
+                public void body(byte[] bytes, int length) {}
+
+                @Override
+                public void discarded() {
+                    exchange.releaseCompletion();
+                }
+            }));
+        } catch (IOException | RuntimeException e) {
+            exchange.releaseCompletion();
+        }
     }
 
     // ---- routing
@@ -430,20 +460,7 @@ public final class OrsHandler {
         Exchange exchange = Exchange.start(request, response, log);
         if (contentLength > maxRequestBytes) {
             refuseTooLarge(exchange, log);
-            try {
-                ServletInputStream in = request.getInputStream();
-                in.setReadListener(BodyReader.discarding(in, DISCARD_LIMIT, new BodyReader.Handler() {
-                    @Override
-                    public void body(byte[] bytes, int length) {}
-
-                    @Override
-                    public void discarded() {
-                        exchange.releaseCompletion();
-                    }
-                }));
-            } catch (IOException | RuntimeException e) {
-                exchange.releaseCompletion();
-            }
+            discardBody(request, exchange);
             return;
         }
         BodyReader.Handler handler = new BodyReader.Handler() {
