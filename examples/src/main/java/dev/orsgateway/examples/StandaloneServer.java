@@ -7,6 +7,7 @@ import dev.orsgateway.core.spi.ResponseStore;
 import dev.orsgateway.core.upstream.GeminiThoughtSignatures;
 import dev.orsgateway.core.upstream.MistralToolCallIds;
 import dev.orsgateway.examples.scripted.ScriptedChatServer;
+import dev.orsgateway.server.OrsApiKey;
 import dev.orsgateway.server.OrsServlet;
 import dev.orsgateway.server.OrsServletConfig;
 import dev.orsgateway.server.OrsWebSocketConfig;
@@ -15,6 +16,8 @@ import dev.orsgateway.transcoder.ChatTranscoder;
 import dev.orsgateway.transcoder.TranscoderOptions;
 import dev.orsgateway.upstream.jdk.JdkHttpChatCompletionsUpstream;
 import dev.orsgateway.upstream.okhttp.OkHttpChatCompletionsUpstream;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,6 +71,8 @@ public final class StandaloneServer implements AutoCloseable {
     private final ServerConnector connector;
     private final UpstreamDrain drain = new UpstreamDrain();
     private final Duration drainTime;
+    private final ApiKeysFile.Watcher keysFile;
+    private final int apiKeyCount;
 
     private StandaloneServer(Settings settings, Duration drainTime) throws Exception {
         this.settings = settings;
@@ -75,6 +80,22 @@ public final class StandaloneServer implements AutoCloseable {
         if (drainTime.isNegative()) {
             throw new IllegalArgumentException("drainTime must not be negative, was " + drainTime);
         }
+        // First: a mistake in the keys file stops the start before anything is opened.
+        List<OrsApiKey> fixedKeys = settings.apiKeys().stream()
+                .map(key -> OrsApiKey.of(key).build())
+                .toList();
+        List<OrsApiKey> keys = new ArrayList<>(fixedKeys);
+        byte[] keysFileBytes = null;
+        if (settings.apiKeysFile() != null) {
+            try {
+                keysFileBytes = Files.readAllBytes(settings.apiKeysFile());
+            } catch (IOException e) {
+                throw new IllegalArgumentException(
+                        "ORS_API_KEYS_FILE " + settings.apiKeysFile() + " cannot be read: " + e, e);
+            }
+            keys.addAll(ApiKeysFile.parse(keysFileBytes, settings.apiKeysFile().toString()));
+        }
+        this.apiKeyCount = keys.size();
         RoutingConfig routing = settings.routing();
         boolean demoWanted = routing == null
                 ? settings.isDemo()
@@ -107,9 +128,13 @@ public final class StandaloneServer implements AutoCloseable {
             builder.observer(metrics.observer());
         }
         this.gateway = builder.build();
-        OrsServletConfig.Builder servletConfig =
-                OrsServletConfig.builder().apiKeys(settings.apiKeys()).webSocket(settings.webSocket());
-        this.jetty = jetty(settings, new OrsServlet(gateway, servletConfig.build()));
+        OrsServletConfig.Builder servletConfig = OrsServletConfig.builder().webSocket(settings.webSocket());
+        keys.forEach(servletConfig::apiKey);
+        OrsServlet servlet = new OrsServlet(gateway, servletConfig.build());
+        this.keysFile = settings.apiKeysFile() == null
+                ? null
+                : new ApiKeysFile.Watcher(settings.apiKeysFile(), fixedKeys, servlet, keysFileBytes);
+        this.jetty = jetty(settings, servlet);
         this.connector = (ServerConnector) jetty.getConnectors()[0];
         try {
             jetty.start();
@@ -117,6 +142,17 @@ public final class StandaloneServer implements AutoCloseable {
             close();
             throw e;
         }
+        if (keysFile != null) {
+            keysFile.start(settings.apiKeysReloadSeconds());
+        }
+    }
+
+    /**
+     * Reads {@code ORS_API_KEYS_FILE} again now (as the poller does every {@code ORS_API_KEYS_RELOAD_SECONDS}): a
+     * changed, valid file replaces the keys; returns whether it did.
+     */
+    boolean reloadApiKeys() {
+        return keysFile != null && keysFile.reload();
     }
 
     /** Starts a server with {@code settings} and the {@link #DEFAULT_DRAIN_TIME}; it serves until {@link #close()}. */
@@ -172,9 +208,10 @@ public final class StandaloneServer implements AutoCloseable {
                 settings.webSocket().enabled() ? " (and ws://)" : "",
                 server.gateway.upstreamDescription(),
                 settings.redactedJdbcUrl(),
-                settings.apiKeys().isEmpty()
+                server.apiKeyCount == 0
                         ? " (no authentication)"
-                        : ", " + settings.apiKeys().size() + " API key(s)",
+                        : ", " + server.apiKeyCount + " API key(s)"
+                                + (settings.apiKeysFile() == null ? "" : " (" + settings.apiKeysFile() + ")"),
                 server.metricsPort() < 0 ? "" : ", metrics on http://localhost:" + server.metricsPort() + "/metrics");
         server.jetty.join();
     }
@@ -195,6 +232,9 @@ public final class StandaloneServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (keysFile != null) {
+            keysFile.close();
+        }
         try {
             drainAndStop();
         } catch (Exception e) {
@@ -466,6 +506,11 @@ public final class StandaloneServer implements AutoCloseable {
      * @param retention {@code ORS_RETENTION_DAYS}: how long stored responses are kept after they were created
      *     before a background purge deletes them, except those a younger response continues; null (the default)
      *     keeps them forever. OpenAI keeps stored responses 30 days.
+     * @param apiKeysFile {@code ORS_API_KEYS_FILE}: a file of API keys, one a line with its name and limits (see
+     *     {@link ApiKeysFile}), used with those of {@code ORS_API_KEYS}; re-read when it changes, so keys rotate
+     *     without a restart (a file with a mistake keeps the keys as they were, with a warning); null: none
+     * @param apiKeysReloadSeconds {@code ORS_API_KEYS_RELOAD_SECONDS}: how often the keys file is checked for
+     *     changes; default {@value #DEFAULT_API_KEYS_RELOAD_SECONDS}, 0 for never
      */
     public record Settings(
             String upstreamUrl,
@@ -486,7 +531,9 @@ public final class StandaloneServer implements AutoCloseable {
             OrsWebSocketConfig webSocket,
             RoutingConfig routing,
             int metricsPort,
-            Duration retention) {
+            Duration retention,
+            Path apiKeysFile,
+            int apiKeysReloadSeconds) {
 
         /** The transports {@code UPSTREAM_TRANSPORT} may name. */
         public static final List<String> TRANSPORTS = List.of("jdk", "jdk-inline", "okhttp");
@@ -496,6 +543,9 @@ public final class StandaloneServer implements AutoCloseable {
 
         /** The default of {@code ORS_MAX_CONNECTIONS}: above the response bound, so the bound answers first. */
         public static final int DEFAULT_MAX_CONNECTIONS = 12_000;
+
+        /** The default of {@code ORS_API_KEYS_RELOAD_SECONDS}. */
+        public static final int DEFAULT_API_KEYS_RELOAD_SECONDS = 5;
 
         /** The default of {@code ORS_CONTAINER_THREADS}. */
         public static final int DEFAULT_CONTAINER_THREADS = 8;
@@ -529,7 +579,9 @@ public final class StandaloneServer implements AutoCloseable {
                     OrsWebSocketConfig.defaults(),
                     null,
                     -1,
-                    null);
+                    null,
+                    null,
+                    DEFAULT_API_KEYS_RELOAD_SECONDS);
         }
 
         /** Settings with WebSocket mode on, with its default limits. */
@@ -568,7 +620,9 @@ public final class StandaloneServer implements AutoCloseable {
                     OrsWebSocketConfig.defaults(),
                     null,
                     -1,
-                    null);
+                    null,
+                    null,
+                    DEFAULT_API_KEYS_RELOAD_SECONDS);
         }
 
         /** The default upstream: a local Ollama. */
@@ -580,6 +634,15 @@ public final class StandaloneServer implements AutoCloseable {
             Objects.requireNonNull(hostedTools, "hostedTools");
             Objects.requireNonNull(webSocket, "webSocket");
             apiKeys = List.copyOf(apiKeys);
+            if (apiKeysReloadSeconds < 0) {
+                throw new IllegalArgumentException(
+                        "ORS_API_KEYS_RELOAD_SECONDS must be 0 or more, was " + apiKeysReloadSeconds);
+            }
+        }
+
+        /** Whether clients must authenticate: keys in {@code ORS_API_KEYS} or a {@code ORS_API_KEYS_FILE}. */
+        public boolean authenticationConfigured() {
+            return !apiKeys.isEmpty() || apiKeysFile != null;
         }
 
         /** Whether the built-in scripted model answers. */
@@ -628,7 +691,20 @@ public final class StandaloneServer implements AutoCloseable {
                     metricsPort(env),
                     blankToNull(env.get("ORS_RETENTION_DAYS")) == null
                             ? null
-                            : Duration.ofDays(positive(env, "ORS_RETENTION_DAYS", 1)));
+                            : Duration.ofDays(positive(env, "ORS_RETENTION_DAYS", 1)),
+                    apiKeysFile(env),
+                    integer(env, "ORS_API_KEYS_RELOAD_SECONDS", DEFAULT_API_KEYS_RELOAD_SECONDS));
+        }
+
+        /** {@code ORS_API_KEYS_FILE}, read once here so that a mistake in it is a configuration error. */
+        private static Path apiKeysFile(Map<String, String> env) {
+            String value = blankToNull(env.get("ORS_API_KEYS_FILE"));
+            if (value == null) {
+                return null;
+            }
+            Path file = Path.of(value.trim());
+            ApiKeysFile.read(file);
+            return file;
         }
 
         private static int metricsPort(Map<String, String> env) {
@@ -650,6 +726,7 @@ public final class StandaloneServer implements AutoCloseable {
                     + ", jdbcUrl=" + redactedJdbcUrl()
                     + ", host=" + host + ", port=" + port
                     + ", apiKeys=" + apiKeys.size()
+                    + ", apiKeysFile=" + apiKeysFile
                     + ", defaultModel=" + defaultModel
                     + ", transport=" + transport
                     + ", compactionKey=" + (compactionKey == null ? "none" : "***")
