@@ -227,6 +227,16 @@ class KeysAndTenantsTest {
             }
             assertThat(f.upstream.requestCount()).isEqualTo(1);
 
+            // The model list shows a key its models only.
+            assertNotFound(get(f, "/models/claude", ALPHA));
+            assertThat(get(f, "/models/gpt-4o", ALPHA).status()).isEqualTo(200);
+            assertThat(get(f, "/models/claude", BETA).status()).isEqualTo(200);
+            Fixture.Reply listed = get(f, "/models", ALPHA);
+            assertThat(listed.status()).isEqualTo(200);
+            for (JsonNode model : listed.json().path("data")) {
+                assertThat(model.path("id").asText()).matches("gpt-4o.*|m");
+            }
+
             f.upstream.enqueueText("Sure");
             assertThat(post(f, "/responses", "{\"model\":\"claude\",\"input\":\"hi\"}", BETA)
                             .status())

@@ -270,10 +270,8 @@ public final class ApiKeys {
                 throw OrsException.invalidRequest(
                         "model", "missing_required_parameter", "This API key may use some models only: name one.");
             }
-            for (String pattern : models) {
-                if (Globs.matches(pattern, model)) {
-                    return;
-                }
+            if (allows(model)) {
+                return;
             }
             throw OrsException.notFound(
                     "model_not_found",
@@ -281,9 +279,17 @@ public final class ApiKeys {
                     "The model '" + HttpErrors.clip(model) + "' is not available to this API key.");
         }
 
-        /** Whether this key may use some models only. */
-        public boolean restrictsModels() {
-            return !models.isEmpty();
+        /** Whether this key may use {@code model}. */
+        public boolean allows(String model) {
+            if (models.isEmpty()) {
+                return true;
+            }
+            for (String pattern : models) {
+                if (Globs.matches(pattern, model)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private long tokenInterval() {

@@ -144,7 +144,7 @@ public final class OrsHandler {
                     }
                 }
                 case INPUT_ITEMS -> inputItems(target.id(), request, owner, response, log);
-                case MODELS -> models(target.id(), request, response, log);
+                case MODELS -> models(target.id(), caller.key(), request, response, log);
             }
         } catch (OrsException e) {
             answerError(request, response, log, e, path);
@@ -276,12 +276,20 @@ public final class OrsHandler {
 
     /**
      * {@code GET /models} (OpenAI's list shape) and {@code GET /models/{id}}: the models the gateway's routes serve. A
-     * model a pattern route serves is found by id even when no upstream lists it.
+     * model a pattern route serves is found by id even when no upstream lists it. A key with an allow-list sees its
+     * models only.
      */
-    private void models(String id, HttpServletRequest request, HttpServletResponse response, RequestLog log)
+    private void models(
+            String id, ApiKeys.Key key, HttpServletRequest request, HttpServletResponse response, RequestLog log)
             throws IOException {
         Exchange exchange = Exchange.start(request, response, log);
-        CompletableFuture<byte[]> body = gateway.models().thenApply(models -> {
+        CompletableFuture<byte[]> body = gateway.models().thenApply(all -> {
+            List<ModelInfo> models = key == null
+                    ? all
+                    : all.stream().filter(model -> key.allows(model.id())).toList();
+            if (id != null && key != null && !key.allows(id)) {
+                key.admitModel(id); // throws: the same 404 as for a create
+            }
             if (id == null) {
                 Map<String, Object> list = new LinkedHashMap<>();
                 list.put("object", "list");
