@@ -273,9 +273,9 @@ public final class ResponsesSocket extends Endpoint {
             JsonNode previous = create.get("previous_response_id");
             previousResponseId = previous != null && previous.isTextual() ? previous.asText() : null;
             checkCreate(create);
+            admit(create.path("model").isTextual() ? create.get("model").asText() : null);
             create.remove("type");
             CreateResponseRequest request = RequestParser.parse(create);
-            admit(request.model());
             Flow.Publisher<ResponseEvent> events = transport.gateway().respond(request, owner, cache);
             turn = new Turn(log);
             events.subscribe(turn);
