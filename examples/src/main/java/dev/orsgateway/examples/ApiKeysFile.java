@@ -106,8 +106,9 @@ final class ApiKeysFile {
             String word = words[w];
             int eq = word.indexOf('=');
             if (eq <= 0) {
+                // Not quoted: it may be the rest of a key written with a space in it.
                 throw new IllegalArgumentException(
-                        "settings are name=value words after the key, one was '" + clip(word) + "'");
+                        "word " + (w + 1) + " is not a setting: settings are name=value words after the key");
             }
             String setting = word.substring(0, eq).toLowerCase(Locale.ROOT);
             String value = word.substring(eq + 1);

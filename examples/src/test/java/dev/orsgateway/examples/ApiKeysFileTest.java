@@ -57,7 +57,8 @@ class ApiKeysFileTest {
         for (String[] wrong : new String[][] {
             {ALPHA + " rpm=fast", "line 1: rpm must be a whole number"},
             {"# c\n" + ALPHA + " color=blue", "line 2: unknown setting 'color'"},
-            {ALPHA + " 60", "name=value"},
+            {ALPHA + " 60", "word 2 is not a setting"},
+            {"sk-alpha 0123456789", "word 2"},
             {"sha256:abc name=x", "64 hex digits"},
             {ALPHA + " name=a\n" + BETA + " name=a", "line 2: the name a is used twice"},
             {ALPHA + " name=no/slash", "line 1"},
@@ -70,7 +71,8 @@ class ApiKeysFileTest {
                     .hasMessageContaining("ORS_API_KEYS_FILE keys.txt")
                     .hasMessageContaining(wrong[1])
                     .hasMessageNotContaining(ALPHA)
-                    .hasMessageNotContaining(BETA);
+                    .hasMessageNotContaining(BETA)
+                    .hasMessageNotContaining("0123456789");
         }
     }
 
