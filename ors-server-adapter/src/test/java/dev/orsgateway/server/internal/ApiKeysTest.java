@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orsgateway.core.OrsException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -80,6 +83,40 @@ class ApiKeysTest {
             key.admitRequest();
         }
         assertThat(refusal(key::admitRequest).httpStatus()).isEqualTo(429);
+    }
+
+    @Test
+    void threadsRacingForOneKeyGetExactlyItsRequestsPerMinute() throws Exception {
+        ApiKeys.Key key = ApiKeys.of(List.of(spec("sk-one", 100, 0, 0)), ApiKeys.NONE, now::get)
+                .find("sk-one")
+                .orElseThrow();
+        AtomicInteger admitted = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            Thread thread = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < 50; i++) {
+                    try {
+                        key.admitRequest();
+                        admitted.incrementAndGet();
+                    } catch (OrsException refused) {
+                        // counted by what is not admitted
+                    }
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        start.countDown();
+        for (Thread thread : threads) {
+            thread.join(10_000);
+        }
+        assertThat(admitted.get()).isEqualTo(100); // the clock stands still: a full bucket, no refill
     }
 
     @Test
