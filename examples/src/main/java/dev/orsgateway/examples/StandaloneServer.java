@@ -7,6 +7,7 @@ import dev.orsgateway.core.spi.ResponseStore;
 import dev.orsgateway.core.upstream.GeminiThoughtSignatures;
 import dev.orsgateway.core.upstream.MistralToolCallIds;
 import dev.orsgateway.examples.scripted.ScriptedChatServer;
+import dev.orsgateway.server.OrsApiKey;
 import dev.orsgateway.server.OrsServlet;
 import dev.orsgateway.server.OrsServletConfig;
 import dev.orsgateway.server.OrsWebSocketConfig;
@@ -15,8 +16,10 @@ import dev.orsgateway.transcoder.ChatTranscoder;
 import dev.orsgateway.transcoder.TranscoderOptions;
 import dev.orsgateway.upstream.jdk.JdkHttpChatCompletionsUpstream;
 import dev.orsgateway.upstream.okhttp.OkHttpChatCompletionsUpstream;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,6 +73,8 @@ public final class StandaloneServer implements AutoCloseable {
     private final ServerConnector connector;
     private final UpstreamDrain drain = new UpstreamDrain();
     private final Duration drainTime;
+    private final ApiKeysFile.Watcher keysFile;
+    private final int apiKeyCount;
 
     private StandaloneServer(Settings settings, Duration drainTime) throws Exception {
         this.settings = settings;
@@ -78,6 +83,22 @@ public final class StandaloneServer implements AutoCloseable {
             throw new IllegalArgumentException("drainTime must not be negative, was " + drainTime);
         }
         settings.requireAuthenticationWhenExposed();
+        // First: a mistake in the keys file stops the start before anything is opened.
+        List<OrsApiKey> fixedKeys = settings.apiKeys().stream()
+                .map(key -> OrsApiKey.of(key).build())
+                .toList();
+        List<OrsApiKey> keys = new ArrayList<>(fixedKeys);
+        byte[] keysFileBytes = null;
+        if (settings.apiKeysFile() != null) {
+            try {
+                keysFileBytes = Files.readAllBytes(settings.apiKeysFile());
+            } catch (IOException e) {
+                throw new IllegalArgumentException(
+                        "ORS_API_KEYS_FILE " + settings.apiKeysFile() + " cannot be read: " + e, e);
+            }
+            keys.addAll(ApiKeysFile.parse(keysFileBytes, settings.apiKeysFile().toString()));
+        }
+        this.apiKeyCount = keys.size();
         RoutingConfig routing = settings.routing();
         boolean demoWanted = routing == null
                 ? settings.isDemo()
@@ -110,9 +131,13 @@ public final class StandaloneServer implements AutoCloseable {
             builder.observer(metrics.observer());
         }
         this.gateway = builder.build();
-        OrsServletConfig.Builder servletConfig =
-                OrsServletConfig.builder().apiKeys(settings.apiKeys()).webSocket(settings.webSocket());
-        this.jetty = jetty(settings, new OrsServlet(gateway, servletConfig.build()));
+        OrsServletConfig.Builder servletConfig = OrsServletConfig.builder().webSocket(settings.webSocket());
+        keys.forEach(servletConfig::apiKey);
+        OrsServlet servlet = new OrsServlet(gateway, servletConfig.build());
+        this.keysFile = settings.apiKeysFile() == null
+                ? null
+                : new ApiKeysFile.Watcher(settings.apiKeysFile(), fixedKeys, servlet, keysFileBytes);
+        this.jetty = jetty(settings, servlet);
         this.connector = (ServerConnector) jetty.getConnectors()[0];
         try {
             jetty.start();
@@ -120,6 +145,17 @@ public final class StandaloneServer implements AutoCloseable {
             close();
             throw e;
         }
+        if (keysFile != null) {
+            keysFile.start(settings.apiKeysReloadSeconds());
+        }
+    }
+
+    /**
+     * Reads {@code ORS_API_KEYS_FILE} again now (as the poller does every {@code ORS_API_KEYS_RELOAD_SECONDS}): a
+     * changed, valid file replaces the keys; returns whether it did.
+     */
+    boolean reloadApiKeys() {
+        return keysFile != null && keysFile.reload();
     }
 
     /** Starts a server with {@code settings} and the {@link #DEFAULT_DRAIN_TIME}; it serves until {@link #close()}. */
@@ -184,7 +220,7 @@ public final class StandaloneServer implements AutoCloseable {
                 address,
                 server.port(),
                 settings.webSocket().enabled() ? " (and ws://)" : "",
-                settings.authenticationSummary(),
+                settings.authenticationSummary(server.apiKeyCount),
                 server.gateway.upstreamDescription(),
                 settings.redactedJdbcUrl(),
                 server.metricsPort() < 0
@@ -215,6 +251,9 @@ public final class StandaloneServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (keysFile != null) {
+            keysFile.close();
+        }
         try {
             drainAndStop();
         } catch (Exception e) {
@@ -490,6 +529,11 @@ public final class StandaloneServer implements AutoCloseable {
      *     keeps them forever. OpenAI keeps stored responses 30 days.
      * @param noAuthentication {@code ORS_AUTH=none}: serve without authentication on any address, a non-loopback
      *     one included (a warning is logged at start); not with {@code apiKeys}. Default false
+     * @param apiKeysFile {@code ORS_API_KEYS_FILE}: a file of API keys, one a line with its name and limits (see
+     *     {@link ApiKeysFile}), used with those of {@code ORS_API_KEYS}; re-read when it changes, so keys rotate
+     *     without a restart (a file with a mistake keeps the keys as they were, with a warning); null: none
+     * @param apiKeysReloadSeconds {@code ORS_API_KEYS_RELOAD_SECONDS}: how often the keys file is checked for
+     *     changes; default {@value #DEFAULT_API_KEYS_RELOAD_SECONDS}, 0 for never
      */
     public record Settings(
             String upstreamUrl,
@@ -511,7 +555,9 @@ public final class StandaloneServer implements AutoCloseable {
             RoutingConfig routing,
             int metricsPort,
             Duration retention,
-            boolean noAuthentication) {
+            boolean noAuthentication,
+            Path apiKeysFile,
+            int apiKeysReloadSeconds) {
 
         /** The default of {@code HOST}: loopback, reachable from this machine only. */
         public static final String DEFAULT_HOST = "127.0.0.1";
@@ -524,6 +570,9 @@ public final class StandaloneServer implements AutoCloseable {
 
         /** The default of {@code ORS_MAX_CONNECTIONS}: above the response bound, so the bound answers first. */
         public static final int DEFAULT_MAX_CONNECTIONS = 12_000;
+
+        /** The default of {@code ORS_API_KEYS_RELOAD_SECONDS}. */
+        public static final int DEFAULT_API_KEYS_RELOAD_SECONDS = 5;
 
         /** The default of {@code ORS_CONTAINER_THREADS}. */
         public static final int DEFAULT_CONTAINER_THREADS = 8;
@@ -558,7 +607,9 @@ public final class StandaloneServer implements AutoCloseable {
                     null,
                     -1,
                     null,
-                    false);
+                    false,
+                    null,
+                    DEFAULT_API_KEYS_RELOAD_SECONDS);
         }
 
         /** Settings with WebSocket mode on, with its default limits. */
@@ -598,7 +649,9 @@ public final class StandaloneServer implements AutoCloseable {
                     null,
                     -1,
                     null,
-                    false);
+                    false,
+                    null,
+                    DEFAULT_API_KEYS_RELOAD_SECONDS);
         }
 
         /** The default upstream: a local Ollama. */
@@ -610,9 +663,19 @@ public final class StandaloneServer implements AutoCloseable {
             Objects.requireNonNull(hostedTools, "hostedTools");
             Objects.requireNonNull(webSocket, "webSocket");
             apiKeys = List.copyOf(apiKeys);
-            if (noAuthentication && !apiKeys.isEmpty()) {
-                throw new IllegalArgumentException("ORS_AUTH=none and ORS_API_KEYS are both set: unset one of them");
+            if (noAuthentication && (!apiKeys.isEmpty() || apiKeysFile != null)) {
+                throw new IllegalArgumentException(
+                        "ORS_AUTH=none and API keys (ORS_API_KEYS or ORS_API_KEYS_FILE) are both set: unset one of them");
             }
+            if (apiKeysReloadSeconds < 0) {
+                throw new IllegalArgumentException(
+                        "ORS_API_KEYS_RELOAD_SECONDS must be 0 or more, was " + apiKeysReloadSeconds);
+            }
+        }
+
+        /** Whether clients must authenticate: keys in {@code ORS_API_KEYS} or a {@code ORS_API_KEYS_FILE}. */
+        public boolean authenticationConfigured() {
+            return !apiKeys.isEmpty() || apiKeysFile != null;
         }
 
         /** Whether the built-in scripted model answers. */
@@ -662,7 +725,9 @@ public final class StandaloneServer implements AutoCloseable {
                     blankToNull(env.get("ORS_RETENTION_DAYS")) == null
                             ? null
                             : Duration.ofDays(positive(env, "ORS_RETENTION_DAYS", 1)),
-                    noAuthentication(env.get("ORS_AUTH")));
+                    noAuthentication(env.get("ORS_AUTH")),
+                    apiKeysFile(env),
+                    integer(env, "ORS_API_KEYS_RELOAD_SECONDS", DEFAULT_API_KEYS_RELOAD_SECONDS));
         }
 
         private static boolean noAuthentication(String value) {
@@ -684,17 +749,22 @@ public final class StandaloneServer implements AutoCloseable {
          * @throws IllegalArgumentException naming what to set
          */
         public void requireAuthenticationWhenExposed() {
-            if (apiKeys.isEmpty() && !noAuthentication && !isLoopback(host)) {
+            if (!authenticationConfigured() && !noAuthentication && !isLoopback(host)) {
                 throw new IllegalArgumentException("HOST=" + host + " is reachable from other machines and no"
-                        + " ORS_API_KEYS are set: set ORS_API_KEYS (clients send one as Authorization: Bearer), or"
+                        + " ORS_API_KEYS are set: set ORS_API_KEYS or ORS_API_KEYS_FILE (clients send a key as"
+                        + " Authorization: Bearer), or"
                         + " ORS_AUTH=none to serve without authentication, or HOST=127.0.0.1");
             }
         }
 
-        /** How clients authenticate, for the start line: by key, not at all (loopback), or explicitly not at all. */
-        public String authenticationSummary() {
-            if (!apiKeys.isEmpty()) {
-                return "authentication on (" + apiKeys.size() + " API key" + (apiKeys.size() == 1 ? "" : "s") + ")";
+        /**
+         * How clients authenticate, for the start line: by key ({@code keyCount} keys, from the environment and the
+         * keys file), not at all (loopback), or explicitly not at all.
+         */
+        public String authenticationSummary(int keyCount) {
+            if (authenticationConfigured()) {
+                return "authentication on (" + keyCount + " API key" + (keyCount == 1 ? "" : "s")
+                        + (apiKeysFile == null ? "" : ", keys file " + apiKeysFile) + ")";
             }
             return noAuthentication
                     ? "authentication OFF (ORS_AUTH=none)"
@@ -720,6 +790,17 @@ public final class StandaloneServer implements AutoCloseable {
             }
         }
 
+        /** {@code ORS_API_KEYS_FILE}, read once here so that a mistake in it is a configuration error. */
+        private static Path apiKeysFile(Map<String, String> env) {
+            String value = blankToNull(env.get("ORS_API_KEYS_FILE"));
+            if (value == null) {
+                return null;
+            }
+            Path file = Path.of(value.trim());
+            ApiKeysFile.read(file);
+            return file;
+        }
+
         private static int metricsPort(Map<String, String> env) {
             if (blankToNull(env.get("METRICS_PORT")) == null) {
                 return -1;
@@ -739,6 +820,7 @@ public final class StandaloneServer implements AutoCloseable {
                     + ", jdbcUrl=" + redactedJdbcUrl()
                     + ", host=" + host + ", port=" + port
                     + ", apiKeys=" + apiKeys.size()
+                    + ", apiKeysFile=" + apiKeysFile
                     + ", defaultModel=" + defaultModel
                     + ", transport=" + transport
                     + ", compactionKey=" + (compactionKey == null ? "none" : "***")

@@ -159,7 +159,7 @@ class StandaloneServerTest {
                     "PORT", "0",
                     "DATABASE_URL", dir.resolve("ors.db").toString()));
             assertThat(settings.host()).isEqualTo("127.0.0.1");
-            assertThat(settings.authenticationSummary()).startsWith("no authentication (loopback only");
+            assertThat(settings.authenticationSummary(0)).startsWith("no authentication (loopback only");
             try (StandaloneServer server = StandaloneServer.start(settings)) {
                 HttpResponse<String> reply = HTTP.send(
                         post(uri(server, "/responses"), "{\"model\":\"m\",\"input\":\"Hello\"}"),
@@ -213,7 +213,7 @@ class StandaloneServerTest {
                     "PORT", "0",
                     "ORS_API_KEYS", "key-1, key-2",
                     "DATABASE_URL", dir.resolve("ors.db").toString()));
-            assertThat(settings.authenticationSummary()).isEqualTo("authentication on (2 API keys)");
+            assertThat(settings.authenticationSummary(2)).isEqualTo("authentication on (2 API keys)");
             try (StandaloneServer server = StandaloneServer.start(settings)) {
                 String body = "{\"model\":\"m\",\"input\":\"Hello\"}";
                 HttpResponse<String> refused =
@@ -243,7 +243,7 @@ class StandaloneServerTest {
                     "ORS_AUTH", "none",
                     "DATABASE_URL", dir.resolve("ors.db").toString()));
             assertThat(settings.noAuthentication()).isTrue();
-            assertThat(settings.authenticationSummary()).isEqualTo("authentication OFF (ORS_AUTH=none)");
+            assertThat(settings.authenticationSummary(0)).isEqualTo("authentication OFF (ORS_AUTH=none)");
             try (StandaloneServer server = StandaloneServer.start(settings)) {
                 HttpResponse<String> reply = HTTP.send(
                         post(uri(server, "/responses"), "{\"model\":\"m\",\"input\":\"Hello\"}"),

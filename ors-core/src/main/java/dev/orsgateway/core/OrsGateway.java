@@ -210,6 +210,11 @@ public final class OrsGateway {
         return gateway.router().describe();
     }
 
+    /** The model that serves requests naming none, or null when such requests are refused. */
+    public String defaultModel() {
+        return gateway.defaultModel();
+    }
+
     /** The router in front of the upstreams (one route to the one upstream when built with {@link Builder#upstream}). */
     public Router router() {
         return gateway.router();

@@ -1,6 +1,7 @@
 package dev.orsgateway.server;
 
 import dev.orsgateway.core.OrsGateway;
+import dev.orsgateway.server.internal.KeyRing;
 import dev.orsgateway.server.internal.OrsHandler;
 import dev.orsgateway.server.internal.WebSocketTransport;
 import jakarta.servlet.ServletException;
@@ -8,6 +9,8 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -61,6 +64,7 @@ import org.slf4j.LoggerFactory;
 public final class OrsServlet extends HttpServlet {
     private final OrsGateway gateway;
     private final OrsServletConfig config;
+    private final KeyRing keys;
     private static final Logger LOG = LoggerFactory.getLogger(OrsServlet.class);
 
     private volatile ScheduledExecutorService ticker;
@@ -76,6 +80,20 @@ public final class OrsServlet extends HttpServlet {
     public OrsServlet(OrsGateway gateway, OrsServletConfig config) {
         this.gateway = Objects.requireNonNull(gateway, "gateway");
         this.config = Objects.requireNonNull(config, "config");
+        this.keys = new KeyRing(config.apiKeys(), config.clock());
+    }
+
+    /**
+     * Replaces the API keys while the servlet serves (key rotation): requests from now on authenticate with {@code
+     * apiKeys}. A key in both sets keeps what it spent of its limits and budget; a WebSocket connection opened with a
+     * key no longer there has its next turn refused (401). A servlet configured without keys starts authenticating.
+     *
+     * @throws IllegalArgumentException when {@code apiKeys} is empty: that would turn authentication off
+     */
+    public void replaceApiKeys(Collection<OrsApiKey> apiKeys) {
+        List<OrsApiKey> copy = List.copyOf(apiKeys);
+        keys.replace(copy.stream().map(OrsServletConfig::spec).toList());
+        LOG.info("OrsServlet: API keys replaced, {} key(s)", copy.size());
     }
 
     /** The configuration this servlet serves with. */
@@ -102,14 +120,14 @@ public final class OrsServlet extends HttpServlet {
             ticker = executor;
         }
         if (webSocketOn) {
-            webSocket = WebSocketTransport.of(getServletContext(), gateway, config.webSocket(), ticker);
+            webSocket = WebSocketTransport.of(getServletContext(), gateway, config.webSocket(), ticker, keys);
         } else if (config.webSocket().enabled()) {
             LOG.info("OrsServlet: no WebSocket mode, the container provides no Jakarta WebSocket ServerContainer");
         }
         handler = new OrsHandler(
                 gateway,
                 config.maxRequestBytes(),
-                config.apiKeys(),
+                keys,
                 config.healthPath(),
                 keepAliveNanos,
                 keepAliveNanos > 0 ? ticker : null,

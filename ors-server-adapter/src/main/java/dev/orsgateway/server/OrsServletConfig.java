@@ -1,11 +1,13 @@
 package dev.orsgateway.server;
 
 import dev.orsgateway.server.internal.ApiKeys;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * How an {@link OrsServlet} serves: the request body limit, optional API keys, the health path, the keep-alive
@@ -24,14 +26,16 @@ public final class OrsServletConfig {
     private static final OrsServletConfig DEFAULTS = builder().build();
 
     private final long maxRequestBytes;
-    private final ApiKeys apiKeys;
+    private final List<ApiKeys.Spec> apiKeys;
+    private final LongSupplier clock;
     private final String healthPath;
     private final Duration keepAliveInterval;
     private final OrsWebSocketConfig webSocket;
 
     private OrsServletConfig(Builder builder) {
         this.maxRequestBytes = builder.maxRequestBytes;
-        this.apiKeys = ApiKeys.of(builder.apiKeys);
+        this.apiKeys = builder.apiKeys.stream().map(OrsServletConfig::spec).toList();
+        this.clock = builder.clock;
         this.healthPath = builder.healthPath;
         this.keepAliveInterval = builder.keepAliveInterval;
         this.webSocket = builder.webSocket;
@@ -85,8 +89,23 @@ public final class OrsServletConfig {
     }
 
     /** The API keys, hashed; not API. */
-    ApiKeys apiKeys() {
+    List<ApiKeys.Spec> apiKeys() {
         return apiKeys;
+    }
+
+    /** The clock of rate limits, in nanoseconds; not API. */
+    LongSupplier clock() {
+        return clock;
+    }
+
+    static ApiKeys.Spec spec(OrsApiKey key) {
+        return new ApiKeys.Spec(
+                key.sha256(),
+                key.id(),
+                key.requestsPerMinute(),
+                key.tokensPerMinute(),
+                key.tokenBudget(),
+                key.models());
     }
 
     @Override
@@ -98,7 +117,8 @@ public final class OrsServletConfig {
     /** Builds an {@link OrsServletConfig}. */
     public static final class Builder {
         private long maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
-        private final List<String> apiKeys = new ArrayList<>();
+        private final List<OrsApiKey> apiKeys = new ArrayList<>();
+        private LongSupplier clock = System::nanoTime;
         private String healthPath = DEFAULT_HEALTH_PATH;
         private Duration keepAliveInterval = DEFAULT_KEEP_ALIVE_INTERVAL;
         private OrsWebSocketConfig webSocket = OrsWebSocketConfig.defaults();
@@ -120,17 +140,25 @@ public final class OrsServletConfig {
          * Bearer <key>} with one of them, and responses are stored per key (see {@link #ownerOf}).
          */
         public Builder apiKey(String apiKey) {
-            Objects.requireNonNull(apiKey, "apiKey");
-            if (apiKey.isBlank()) {
-                throw new IllegalArgumentException("an API key must not be blank");
-            }
-            apiKeys.add(apiKey);
+            return apiKey(OrsApiKey.of(apiKey).build());
+        }
+
+        /** Adds an API key with its name and limits; see {@link #apiKey(String)} and {@link OrsApiKey}. */
+        public Builder apiKey(OrsApiKey apiKey) {
+            apiKeys.add(Objects.requireNonNull(apiKey, "apiKey"));
             return this;
         }
 
-        /** Adds API keys; see {@link #apiKey}. */
+        /** Adds API keys; see {@link #apiKey(String)}. */
         public Builder apiKeys(Collection<String> apiKeys) {
             apiKeys.forEach(this::apiKey);
+            return this;
+        }
+
+        /** The clock rate limits are measured by (tests); not API. */
+        Builder clock(Clock clock) {
+            Objects.requireNonNull(clock, "clock");
+            this.clock = () -> clock.millis() * 1_000_000L;
             return this;
         }
 

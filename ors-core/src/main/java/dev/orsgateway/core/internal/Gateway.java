@@ -90,6 +90,11 @@ public final class Gateway {
         return inProgress.get();
     }
 
+    /** The model of requests that name none, or null. */
+    public String defaultModel() {
+        return defaultModel;
+    }
+
     /** The router in front of the upstreams. */
     public Router router() {
         return router;

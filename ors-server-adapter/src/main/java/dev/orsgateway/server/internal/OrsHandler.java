@@ -48,7 +48,7 @@ public final class OrsHandler {
 
     private final OrsGateway gateway;
     private final long maxRequestBytes;
-    private final ApiKeys apiKeys;
+    private final KeyRing keys;
     private final String healthPath;
     private final long keepAliveNanos;
     private final ScheduledExecutorService ticker;
@@ -61,14 +61,14 @@ public final class OrsHandler {
     public OrsHandler(
             OrsGateway gateway,
             long maxRequestBytes,
-            ApiKeys apiKeys,
+            KeyRing keys,
             String healthPath,
             long keepAliveNanos,
             ScheduledExecutorService ticker,
             WebSocketTransport webSocket) {
         this.gateway = gateway;
         this.maxRequestBytes = maxRequestBytes;
-        this.apiKeys = apiKeys;
+        this.keys = keys;
         this.healthPath = healthPath;
         this.keepAliveNanos = keepAliveNanos;
         this.ticker = ticker;
@@ -92,6 +92,11 @@ public final class OrsHandler {
 
     private record Target(Route route, String id) {}
 
+    /** Who calls: the owner of their responses, and their key (both null without authentication). */
+    private record Caller(String owner, ApiKeys.Key key) {
+        static final Caller ANONYMOUS = new Caller(null, null);
+    }
+
     /** Answers {@code request}. */
     public void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String method = request.getMethod();
@@ -102,7 +107,8 @@ public final class OrsHandler {
                 health(method, path, response, log);
                 return;
             }
-            String owner = authenticate(request);
+            Caller caller = authenticate(request, log);
+            String owner = caller.owner();
             Target target = route(path);
             if (target == null) {
                 throw HttpErrors.unknownPath(method, path);
@@ -112,7 +118,7 @@ public final class OrsHandler {
                     && webSocket != null
                     && WebSocketTransport.isUpgrade(request)) {
                 // The spec's WebSocket mode: the same resource, authenticated as any request (above).
-                webSocket.upgrade(request, response, owner, log);
+                webSocket.upgrade(request, response, owner, caller.key(), log);
                 return;
             }
             if (!target.route().methods.contains(method)) {
@@ -128,8 +134,8 @@ public final class OrsHandler {
                 log.responseId(target.id());
             }
             switch (target.route()) {
-                case CREATE -> create(request, response, owner, log, false);
-                case COMPACT -> create(request, response, owner, log, true);
+                case CREATE -> create(request, response, caller, log, false);
+                case COMPACT -> create(request, response, caller, log, true);
                 case RESPONSE -> {
                     if ("GET".equals(method)) {
                         retrieve(target.id(), request, owner, response, log);
@@ -138,7 +144,7 @@ public final class OrsHandler {
                     }
                 }
                 case INPUT_ITEMS -> inputItems(target.id(), request, owner, response, log);
-                case MODELS -> models(target.id(), request, response, log);
+                case MODELS -> models(target.id(), caller.key(), request, response, log);
             }
         } catch (OrsException e) {
             answerError(request, response, log, e, path);
@@ -253,16 +259,32 @@ public final class OrsHandler {
         return String.join(", ", methods);
     }
 
-    private String authenticate(HttpServletRequest request) {
+    /** The caller of {@code request}, who has a request left of their per-minute limit. */
+    private Caller authenticate(HttpServletRequest request, RequestLog log) {
+        ApiKeys apiKeys = keys.current();
         if (apiKeys.isEmpty()) {
-            return null;
+            return Caller.ANONYMOUS;
         }
         String header = request.getHeader("Authorization");
         Optional<String> token = ApiKeys.bearerToken(header);
         if (token.isEmpty()) {
             throw header == null ? HttpErrors.missingApiKey() : HttpErrors.invalidApiKey();
         }
-        return apiKeys.authenticate(token.get()).orElseThrow(HttpErrors::invalidApiKey);
+        ApiKeys.Key key = apiKeys.find(token.get()).orElseThrow(HttpErrors::invalidApiKey);
+        log.key(key);
+        key.admitRequest();
+        return new Caller(key.owner(token.get()), key);
+    }
+
+    /**
+     * Refuses a create or compact request of {@code key} for {@code model} (null: the gateway's default) that the key
+     * may not make: a model it may not use, or tokens it has not left.
+     */
+    private void admit(ApiKeys.Key key, String model) {
+        if (key != null) {
+            key.admitModel(model != null ? model : gateway.defaultModel());
+            key.admitTokens();
+        }
     }
 
     // ---- synchronous endpoints
@@ -284,12 +306,20 @@ public final class OrsHandler {
 
     /**
      * {@code GET /models} (OpenAI's list shape) and {@code GET /models/{id}}: the models the gateway's routes serve. A
-     * model a pattern route serves is found by id even when no upstream lists it.
+     * model a pattern route serves is found by id even when no upstream lists it. A key with an allow-list sees its
+     * models only.
      */
-    private void models(String id, HttpServletRequest request, HttpServletResponse response, RequestLog log)
+    private void models(
+            String id, ApiKeys.Key key, HttpServletRequest request, HttpServletResponse response, RequestLog log)
             throws IOException {
         Exchange exchange = Exchange.start(request, response, log);
-        CompletableFuture<byte[]> body = gateway.models().thenApply(models -> {
+        CompletableFuture<byte[]> body = gateway.models().thenApply(all -> {
+            List<ModelInfo> models = key == null
+                    ? all
+                    : all.stream().filter(model -> key.allows(model.id())).toList();
+            if (id != null && key != null && !key.allows(id)) {
+                key.admitModel(id); // throws: the same 404 as for a create
+            }
             if (id == null) {
                 Map<String, Object> list = new LinkedHashMap<>();
                 list.put("object", "list");
@@ -447,7 +477,7 @@ public final class OrsHandler {
 
     /** A create ({@code compact} false) or compact request: the body is read without blocking, then answered. */
     private void create(
-            HttpServletRequest request, HttpServletResponse response, String owner, RequestLog log, boolean compact)
+            HttpServletRequest request, HttpServletResponse response, Caller caller, RequestLog log, boolean compact)
             throws IOException {
         String contentType = request.getContentType();
         if (!isJson(contentType)) {
@@ -467,9 +497,9 @@ public final class OrsHandler {
             @Override
             public void body(byte[] bytes, int length) {
                 if (compact) {
-                    onCompactBody(exchange, bytes, length, owner, log);
+                    onCompactBody(exchange, bytes, length, caller, log);
                 } else {
-                    onBody(exchange, bytes, length, owner, log);
+                    onBody(exchange, bytes, length, caller, log);
                 }
             }
 
@@ -510,9 +540,11 @@ public final class OrsHandler {
         Responses.sendError(exchange, error, Map.of("Connection", "close"));
     }
 
-    private void onBody(Exchange exchange, byte[] bytes, int length, String owner, RequestLog log) {
+    private void onBody(Exchange exchange, byte[] bytes, int length, Caller caller, RequestLog log) {
+        String owner = caller.owner();
         try {
             CreateResponseRequest request = RequestParser.parse(bytes, length);
+            admit(caller.key(), request.model());
             if (request.isStreaming()) {
                 log.streaming();
                 Flow.Publisher<ResponseEvent> events = gateway.respond(request, owner, null, log.watch());
@@ -543,10 +575,14 @@ public final class OrsHandler {
         }
     }
 
-    private void onCompactBody(Exchange exchange, byte[] bytes, int length, String owner, RequestLog log) {
+    private void onCompactBody(Exchange exchange, byte[] bytes, int length, Caller caller, RequestLog log) {
         try {
             CompactRequest request = RequestParser.parseCompact(bytes, length);
-            answerWhenDone(exchange, log, gateway.compact(request, owner), OrsJson::writeBytes);
+            admit(caller.key(), request.model());
+            answerWhenDone(exchange, log, gateway.compact(request, caller.owner()), compacted -> {
+                log.used(compacted.usage());
+                return OrsJson.writeBytes(compacted);
+            });
         } catch (OrsException e) {
             log.error(e, false);
             Responses.sendError(exchange, e);

@@ -32,6 +32,7 @@ public final class RequestLog {
     private volatile String errorCode;
     private volatile boolean failure;
     private volatile Throwable unexpected;
+    private volatile ApiKeys.Key key;
 
     /** A log for a request to {@code path}. */
     public RequestLog(String method, String path) {
@@ -52,6 +53,25 @@ public final class RequestLog {
     /** The request opened a WebSocket connection, or is a turn on one. */
     public void webSocket() {
         this.webSocket = true;
+    }
+
+    /** The API key the request authenticated with: its id is logged, and the tokens of its responses charged to it. */
+    public void key(ApiKeys.Key key) {
+        this.key = key;
+    }
+
+    /** The tokens of a compaction: logged, and charged to the key. */
+    public void used(Usage usage) {
+        this.usage = usage;
+        charge(usage);
+    }
+
+    // Here because every transport reports each finished response here, once.
+    private void charge(Usage usage) {
+        ApiKeys.Key caller = key;
+        if (caller != null && usage != null) {
+            caller.charge(usage.totalTokens());
+        }
     }
 
     /** The id of the response being created, retrieved or deleted. */
@@ -77,6 +97,7 @@ public final class RequestLog {
         this.model = response.model();
         this.usage = response.usage();
         this.responseStatus = response.status();
+        charge(response.usage());
         if ("failed".equals(response.status())) {
             this.failure = true;
         }
@@ -176,6 +197,10 @@ public final class RequestLog {
         }
         if (errorCode != null) {
             line.append(", error ").append(errorCode);
+        }
+        ApiKeys.Key caller = key;
+        if (caller != null) {
+            line.append(", key ").append(caller.id());
         }
         line.append(')');
         if (aborted) {

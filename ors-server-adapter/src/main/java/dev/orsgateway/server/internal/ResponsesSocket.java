@@ -73,6 +73,7 @@ public final class ResponsesSocket extends Endpoint {
 
     private final WebSocketTransport transport;
     private final String owner;
+    private final ApiKeys.Key key;
     private final String path;
     private final OrsWebSocketConfig config;
     private final ConnectionCache cache = new ConnectionCache();
@@ -108,9 +109,10 @@ public final class ResponsesSocket extends Endpoint {
     private ScheduledFuture<?> idleCheck;
     private int turns;
 
-    ResponsesSocket(WebSocketTransport transport, String owner, String path) {
+    ResponsesSocket(WebSocketTransport transport, String owner, ApiKeys.Key key, String path) {
         this.transport = transport;
         this.owner = owner;
+        this.key = key;
         this.path = path;
         this.config = transport.config();
     }
@@ -250,6 +252,7 @@ public final class ResponsesSocket extends Endpoint {
     private void start(Inbound message) {
         RequestLog log = new RequestLog("WS", path);
         log.webSocket();
+        log.key(key);
         if (message.tooLarge()) {
             refuse(log, HttpErrors.tooLarge(config.maxMessageBytes()));
             return;
@@ -270,6 +273,7 @@ public final class ResponsesSocket extends Endpoint {
             JsonNode previous = create.get("previous_response_id");
             previousResponseId = previous != null && previous.isTextual() ? previous.asText() : null;
             checkCreate(create);
+            admit(create.path("model").isTextual() ? create.get("model").asText() : null);
             create.remove("type");
             CreateResponseRequest request = RequestParser.parse(create);
             Flow.Publisher<ResponseEvent> events = transport.gateway().respond(request, owner, cache, log.watch());
@@ -288,6 +292,19 @@ public final class ResponsesSocket extends Endpoint {
             log.unexpected(e);
             refuse(log, HttpErrors.serverError(e));
         }
+    }
+
+    /** Refuses a turn the connection's key may not take: rotated out, over its limits, or a model not its own. */
+    private void admit(String model) {
+        if (key == null) {
+            return;
+        }
+        if (!transport.keys().holds(key)) {
+            throw HttpErrors.invalidApiKey();
+        }
+        key.admitRequest();
+        key.admitModel(model != null ? model : transport.gateway().defaultModel());
+        key.admitTokens();
     }
 
     /** The message's {@code type}, and no HTTP-only field. */

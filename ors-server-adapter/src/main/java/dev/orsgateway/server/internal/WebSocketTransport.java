@@ -46,12 +46,18 @@ public final class WebSocketTransport {
     private final OrsWebSocketConfig config;
     private final ServerContainer container;
     private final ScheduledExecutorService timer;
+    private final KeyRing keys;
     private final Set<ResponsesSocket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean shutDown;
 
     private WebSocketTransport(
-            OrsGateway gateway, OrsWebSocketConfig config, ServerContainer container, ScheduledExecutorService timer) {
+            OrsGateway gateway,
+            OrsWebSocketConfig config,
+            ServerContainer container,
+            ScheduledExecutorService timer,
+            KeyRing keys) {
         this.gateway = gateway;
+        this.keys = keys;
         this.config = config;
         this.container = container;
         this.timer = timer;
@@ -62,12 +68,16 @@ public final class WebSocketTransport {
      * servlet then answers upgrade requests as plain {@code GET}s).
      */
     public static WebSocketTransport of(
-            ServletContext context, OrsGateway gateway, OrsWebSocketConfig config, ScheduledExecutorService timer) {
+            ServletContext context,
+            OrsGateway gateway,
+            OrsWebSocketConfig config,
+            ScheduledExecutorService timer,
+            KeyRing keys) {
         Object container = context.getAttribute(SERVER_CONTAINER_ATTRIBUTE);
         if (!(container instanceof ServerContainer server)) {
             return null;
         }
-        return new WebSocketTransport(gateway, config, server, timer);
+        return new WebSocketTransport(gateway, config, server, timer, keys);
     }
 
     /** Whether {@code request} asks to become a WebSocket connection. */
@@ -77,11 +87,13 @@ public final class WebSocketTransport {
     }
 
     /**
-     * Upgrades {@code request} of the caller {@code owner} (already authenticated) to a connection; throws {@link
+     * Upgrades {@code request} of the caller {@code owner} with {@code key} (already authenticated; both null without
+     * authentication) to a connection; throws {@link
      * OrsException} (403) for a browser page whose origin is not allowed. The container itself answers a malformed
      * handshake (400, or 426 for another protocol version).
      */
-    public void upgrade(HttpServletRequest request, HttpServletResponse response, String owner, RequestLog log)
+    public void upgrade(
+            HttpServletRequest request, HttpServletResponse response, String owner, ApiKeys.Key key, RequestLog log)
             throws IOException {
         log.webSocket();
         String origin = request.getHeader("Origin");
@@ -92,7 +104,7 @@ public final class WebSocketTransport {
             throw shuttingDown();
         }
         String path = request.getRequestURI();
-        ResponsesSocket socket = new ResponsesSocket(this, owner, path);
+        ResponsesSocket socket = new ResponsesSocket(this, owner, key, path);
         ServerEndpointConfig endpoint = ServerEndpointConfig.Builder.create(ResponsesSocket.class, path)
                 .configurator(new OneSocket(socket))
                 .build();
@@ -134,6 +146,10 @@ public final class WebSocketTransport {
 
     ScheduledExecutorService timer() {
         return timer;
+    }
+
+    KeyRing keys() {
+        return keys;
     }
 
     /** Registers an opened connection; false when the transport is shut down (the connection closes at once). */

@@ -37,6 +37,31 @@ class RequestLogTest {
     }
 
     @Test
+    void aLineNamesTheKeyByItsIdNeverTheKeyAndChargesItsTokens() {
+        ApiKeys.Key key = ApiKeys.of(
+                        List.of(new ApiKeys.Spec(ApiKeys.sha256("sk-secret-1"), "team-a", 0, 0, 40, List.of())),
+                        ApiKeys.NONE,
+                        System::nanoTime)
+                .find("sk-secret-1")
+                .orElseThrow();
+        RequestLog log = new RequestLog("POST", "/v1/responses");
+        log.key(key);
+        log.ended(Response.builder()
+                .id("resp_8")
+                .model("m")
+                .status(ResponseStatus.COMPLETED)
+                .usage(Usage.of(12, 30))
+                .build());
+
+        assertThat(log.line(null, null, false))
+                .endsWith("(json, resp_8, completed, model m, tokens 12 in 30 out, key team-a)")
+                .doesNotContain("secret");
+        // 42 tokens of a budget of 40: spent.
+        org.assertj.core.api.Assertions.assertThatThrownBy(key::admitTokens)
+                .hasMessageContaining("budget of 40 tokens");
+    }
+
+    @Test
     void aRequestWithoutAResponseHasNoneOfIt() {
         RequestLog log = new RequestLog("GET", "/v1/models");
 
