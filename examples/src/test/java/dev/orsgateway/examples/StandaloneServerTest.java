@@ -308,7 +308,7 @@ class StandaloneServerTest {
                 .hasMessageContaining("ORS_AUTH must be 'none'");
         assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("ORS_AUTH", "none", "ORS_API_KEYS", "k")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("ORS_AUTH=none and ORS_API_KEYS are both set");
+                .hasMessageContaining("ORS_AUTH=none and API keys (ORS_API_KEYS or ORS_API_KEYS_FILE) are both set");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +19,9 @@ import java.util.function.LongSupplier;
 
 /**
  * The configured API keys, kept only as SHA-256 hashes, each with its limits and their state. A presented key is
- * hashed and compared with every configured hash by {@link MessageDigest#isEqual}, without stopping at a match, so the
- * time taken says nothing about which bytes, or which key, matched.
+ * hashed and its hash looked up by value: whatever the lookup's timing tells is about the hash of a key the caller
+ * chose, and a key with a configured hash is a SHA-256 preimage, so it tells nothing that helps find a key; the found
+ * hash is then compared by {@link MessageDigest#isEqual}. The cost does not grow with the number of keys.
  *
  * <p>Limits are lock-free: each is one {@link AtomicLong} updated by compare-and-set (GCRA, the token bucket kept as
  * the time at which it will be full again), so a request costs a read of the clock and a CAS per limit.
@@ -34,9 +36,15 @@ public final class ApiKeys {
     public static final ApiKeys NONE = new ApiKeys(List.of());
 
     private final List<Key> keys;
+    private final Map<String, Key> byHash;
 
     private ApiKeys(List<Key> keys) {
         this.keys = keys;
+        Map<String, Key> index = new HashMap<>();
+        for (Key key : keys) {
+            index.put(HEX.formatHex(key.hash), key);
+        }
+        this.byHash = Map.copyOf(index);
     }
 
     /** What one key may do; a limit of 0 is none, {@code models} empty is all. */
@@ -111,23 +119,13 @@ public final class ApiKeys {
     /** The configured key {@code presented} is, if it is one. */
     public Optional<Key> find(String presented) {
         byte[] hash = sha256(presented);
-        Key match = null;
-        for (Key key : keys) {
-            if (MessageDigest.isEqual(key.hash, hash)) {
-                match = key;
-            }
-        }
-        return Optional.ofNullable(match);
+        Key match = byHash.get(HEX.formatHex(hash));
+        return match != null && MessageDigest.isEqual(match.hash, hash) ? Optional.of(match) : Optional.empty();
     }
 
     /** Whether {@code key}'s hash is one of these keys. */
     boolean holds(Key key) {
-        for (Key candidate : keys) {
-            if (MessageDigest.isEqual(candidate.hash, key.hash)) {
-                return true;
-            }
-        }
-        return false;
+        return byHash.containsKey(HEX.formatHex(key.hash));
     }
 
     /**

@@ -9,10 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one log line of a request: method, path, status, duration, JSON or stream, response id, and for a response its
- * status, model, upstream and token counts (never its text), and for failures, what went wrong. INFO when the request was served (client errors included), WARN when it failed: an upstream or server
- * error, a stream that ended {@code failed}, a client that left mid-stream. Unexpected exceptions carry their stack
- * trace; nothing is logged per event.
+ * The one log line of a request, which is also its audit record: method, path, status, duration, JSON or stream,
+ * response id, and for a response its status, model, upstream and token counts (never its text), the caller's key id
+ * (never the key), and for failures, what went wrong. INFO when the request was served (client errors included), WARN
+ * when it failed: an upstream or server error, a stream that ended {@code failed}, a client that left mid-stream.
+ * Unexpected exceptions carry their stack trace; nothing is logged per event.
  */
 public final class RequestLog {
     private static final Logger LOG = LoggerFactory.getLogger("dev.orsgateway.server.OrsServlet");
