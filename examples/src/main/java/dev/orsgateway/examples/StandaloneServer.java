@@ -109,6 +109,7 @@ public final class StandaloneServer implements AutoCloseable {
         this.gateway = builder.build();
         OrsServletConfig.Builder servletConfig =
                 OrsServletConfig.builder().apiKeys(settings.apiKeys()).webSocket(settings.webSocket());
+        servletConfig.writeTimeout(settings.writeTimeout());
         this.jetty = jetty(settings, new OrsServlet(gateway, servletConfig.build()));
         this.connector = (ServerConnector) jetty.getConnectors()[0];
         try {
@@ -182,6 +183,11 @@ public final class StandaloneServer implements AutoCloseable {
     /** The port the server listens on (useful with {@code PORT=0}). */
     public int port() {
         return connector.getLocalPort();
+    }
+
+    /** The gateway this server serves (for tests: what is in progress). */
+    OrsGateway gateway() {
+        return gateway;
     }
 
     /** The port Prometheus scrapes ({@code GET /metrics}), or -1 without {@code METRICS_PORT}. */
@@ -466,6 +472,9 @@ public final class StandaloneServer implements AutoCloseable {
      * @param retention {@code ORS_RETENTION_DAYS}: how long stored responses are kept after they were created
      *     before a background purge deletes them, except those a younger response continues; null (the default)
      *     keeps them forever. OpenAI keeps stored responses 30 days.
+     * @param writeTimeout {@code ORS_WRITE_TIMEOUT_MS}: how long a write to an event stream may stay blocked (a client
+     *     that stopped reading) before the stream is given up and its upstream call cancelled; default 30000, 0 for
+     *     none (Jetty's 30 s idle timeout still ends such a connection)
      */
     public record Settings(
             String upstreamUrl,
@@ -486,7 +495,8 @@ public final class StandaloneServer implements AutoCloseable {
             OrsWebSocketConfig webSocket,
             RoutingConfig routing,
             int metricsPort,
-            Duration retention) {
+            Duration retention,
+            Duration writeTimeout) {
 
         /** The transports {@code UPSTREAM_TRANSPORT} may name. */
         public static final List<String> TRANSPORTS = List.of("jdk", "jdk-inline", "okhttp");
@@ -529,7 +539,8 @@ public final class StandaloneServer implements AutoCloseable {
                     OrsWebSocketConfig.defaults(),
                     null,
                     -1,
-                    null);
+                    null,
+                    OrsServletConfig.DEFAULT_WRITE_TIMEOUT);
         }
 
         /** Settings with WebSocket mode on, with its default limits. */
@@ -568,7 +579,8 @@ public final class StandaloneServer implements AutoCloseable {
                     OrsWebSocketConfig.defaults(),
                     null,
                     -1,
-                    null);
+                    null,
+                    OrsServletConfig.DEFAULT_WRITE_TIMEOUT);
         }
 
         /** The default upstream: a local Ollama. */
@@ -579,6 +591,7 @@ public final class StandaloneServer implements AutoCloseable {
             Objects.requireNonNull(upstreamUrl, "upstreamUrl");
             Objects.requireNonNull(hostedTools, "hostedTools");
             Objects.requireNonNull(webSocket, "webSocket");
+            Objects.requireNonNull(writeTimeout, "writeTimeout");
             apiKeys = List.copyOf(apiKeys);
         }
 
@@ -628,7 +641,16 @@ public final class StandaloneServer implements AutoCloseable {
                     metricsPort(env),
                     blankToNull(env.get("ORS_RETENTION_DAYS")) == null
                             ? null
-                            : Duration.ofDays(positive(env, "ORS_RETENTION_DAYS", 1)));
+                            : Duration.ofDays(positive(env, "ORS_RETENTION_DAYS", 1)),
+                    writeTimeout(env));
+        }
+
+        private static Duration writeTimeout(Map<String, String> env) {
+            int millis = integer(env, "ORS_WRITE_TIMEOUT_MS", (int) OrsServletConfig.DEFAULT_WRITE_TIMEOUT.toMillis());
+            if (millis < 0) {
+                throw new IllegalArgumentException("ORS_WRITE_TIMEOUT_MS must be 0 or more, was " + millis);
+            }
+            return Duration.ofMillis(millis);
         }
 
         private static int metricsPort(Map<String, String> env) {
