@@ -458,7 +458,10 @@ public final class OkHttpChatCompletionsUpstream implements ChatCompletionsUpstr
 
         /**
          * The longest silence allowed between two reads: waiting for the response headers, and between bytes of a
-         * stream. A stream may last any time as long as data keeps coming. Default {@link #DEFAULT_READ_TIMEOUT}, or
+         * stream; for a stream, also the longest time from the call's start to the headers and between two complete
+         * lines while it waits for the upstream (not while its subscriber holds it back), so an upstream trickling
+         * bytes (a slowloris) is cut too. A stream may last any time as long as lines keep coming (SSE comments
+         * count). Default {@link #DEFAULT_READ_TIMEOUT}, or
          * the passed client's. Exceeding it fails the call with 504 {@code upstream_timeout}.
          *
          * @param timeout a positive duration, or zero for none
