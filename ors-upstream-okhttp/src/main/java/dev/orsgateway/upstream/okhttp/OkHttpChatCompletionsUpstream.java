@@ -220,7 +220,9 @@ public final class OkHttpChatCompletionsUpstream implements ChatCompletionsUpstr
      * {@code {"error":{...}}} as an event.
      *
      * <p>A subscriber that stops requesting without cancelling keeps the call, its connection and its reading thread
-     * for as long as it waits (no read is pending, so the read timeout does not fire): cancel abandoned streams.
+     * for as long as it waits (no read is pending, so the read timeout does not fire): cancel abandoned streams. (The
+     * gateway's stream passes its subscriber's demand on, so this holds for the gateway's subscribers too; the servlet
+     * cancels a stream whose client stopped reading after its write timeout.)
      *
      * @param request the request; its {@code stream} flag is forced to {@code true}
      * @return a publisher of the parsed chunks, in order
