@@ -131,7 +131,8 @@ public final class StandaloneServer implements AutoCloseable {
             builder.observer(metrics.observer());
         }
         this.gateway = builder.build();
-        OrsServletConfig.Builder servletConfig = OrsServletConfig.builder().webSocket(settings.webSocket());
+        OrsServletConfig.Builder servletConfig =
+                OrsServletConfig.builder().webSocket(settings.webSocket()).writeTimeout(settings.writeTimeout());
         keys.forEach(servletConfig::apiKey);
         OrsServlet servlet = new OrsServlet(gateway, servletConfig.build());
         this.keysFile = settings.apiKeysFile() == null
@@ -238,6 +239,11 @@ public final class StandaloneServer implements AutoCloseable {
     /** The port the server listens on (useful with {@code PORT=0}). */
     public int port() {
         return connector.getLocalPort();
+    }
+
+    /** The gateway this server serves (for tests: what is in progress). */
+    OrsGateway gateway() {
+        return gateway;
     }
 
     /** The port Prometheus scrapes ({@code GET /metrics}), or -1 without {@code METRICS_PORT}. */
@@ -534,6 +540,9 @@ public final class StandaloneServer implements AutoCloseable {
      *     without a restart (a file with a mistake keeps the keys as they were, with a warning); null: none
      * @param apiKeysReloadSeconds {@code ORS_API_KEYS_RELOAD_SECONDS}: how often the keys file is checked for
      *     changes; default {@value #DEFAULT_API_KEYS_RELOAD_SECONDS}, 0 for never
+     * @param writeTimeout {@code ORS_WRITE_TIMEOUT_MS}: how long a write to an event stream may stay blocked (a client
+     *     that stopped reading) before the stream is given up and its upstream call cancelled; default 30000, 0 for
+     *     none (Jetty's 30 s idle timeout still ends such a connection)
      */
     public record Settings(
             String upstreamUrl,
@@ -557,7 +566,8 @@ public final class StandaloneServer implements AutoCloseable {
             Duration retention,
             boolean noAuthentication,
             Path apiKeysFile,
-            int apiKeysReloadSeconds) {
+            int apiKeysReloadSeconds,
+            Duration writeTimeout) {
 
         /** The default of {@code HOST}: loopback, reachable from this machine only. */
         public static final String DEFAULT_HOST = "127.0.0.1";
@@ -609,7 +619,8 @@ public final class StandaloneServer implements AutoCloseable {
                     null,
                     false,
                     null,
-                    DEFAULT_API_KEYS_RELOAD_SECONDS);
+                    DEFAULT_API_KEYS_RELOAD_SECONDS,
+                    OrsServletConfig.DEFAULT_WRITE_TIMEOUT);
         }
 
         /** Settings with WebSocket mode on, with its default limits. */
@@ -651,7 +662,8 @@ public final class StandaloneServer implements AutoCloseable {
                     null,
                     false,
                     null,
-                    DEFAULT_API_KEYS_RELOAD_SECONDS);
+                    DEFAULT_API_KEYS_RELOAD_SECONDS,
+                    OrsServletConfig.DEFAULT_WRITE_TIMEOUT);
         }
 
         /** The default upstream: a local Ollama. */
@@ -662,6 +674,7 @@ public final class StandaloneServer implements AutoCloseable {
             Objects.requireNonNull(upstreamUrl, "upstreamUrl");
             Objects.requireNonNull(hostedTools, "hostedTools");
             Objects.requireNonNull(webSocket, "webSocket");
+            Objects.requireNonNull(writeTimeout, "writeTimeout");
             apiKeys = List.copyOf(apiKeys);
             if (noAuthentication && (!apiKeys.isEmpty() || apiKeysFile != null)) {
                 throw new IllegalArgumentException(
@@ -727,7 +740,8 @@ public final class StandaloneServer implements AutoCloseable {
                             : Duration.ofDays(positive(env, "ORS_RETENTION_DAYS", 1)),
                     noAuthentication(env.get("ORS_AUTH")),
                     apiKeysFile(env),
-                    integer(env, "ORS_API_KEYS_RELOAD_SECONDS", DEFAULT_API_KEYS_RELOAD_SECONDS));
+                    integer(env, "ORS_API_KEYS_RELOAD_SECONDS", DEFAULT_API_KEYS_RELOAD_SECONDS),
+                    writeTimeout(env));
         }
 
         private static boolean noAuthentication(String value) {
@@ -799,6 +813,14 @@ public final class StandaloneServer implements AutoCloseable {
             Path file = Path.of(value.trim());
             ApiKeysFile.read(file);
             return file;
+        }
+
+        private static Duration writeTimeout(Map<String, String> env) {
+            int millis = integer(env, "ORS_WRITE_TIMEOUT_MS", (int) OrsServletConfig.DEFAULT_WRITE_TIMEOUT.toMillis());
+            if (millis < 0) {
+                throw new IllegalArgumentException("ORS_WRITE_TIMEOUT_MS must be 0 or more, was " + millis);
+            }
+            return Duration.ofMillis(millis);
         }
 
         private static int metricsPort(Map<String, String> env) {

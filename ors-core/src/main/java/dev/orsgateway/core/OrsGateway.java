@@ -70,6 +70,13 @@ public final class OrsGateway {
      * event is delivered, so the next request can continue from it at once. An upstream failure before any output
      * arrives is signalled as {@code onError} with an {@link OrsException} carrying the upstream's status; after
      * output began, it ends the stream with {@code error} and {@code response.failed} events.
+     *
+     * <p>Demand bounds what a subscriber holds: the stream asks the upstream for a few dozen chunks ahead of the
+     * subscriber's {@code request(n)}, so one that stops requesting stops the upstream after that prefetch (the
+     * transport then stops reading its socket and TCP flow control holds the provider back). Nothing else ends such a
+     * stream: it keeps its upstream call and connection (with OkHttp, a thread) until the subscriber cancels or
+     * requests again. A subscriber that may stall (a network client, say) must cancel on its own timeout, as the
+     * servlet does with its write timeout.
      */
     public Flow.Publisher<ResponseEvent> respond(CreateResponseRequest request, String owner) {
         return gateway.respond(request, owner);

@@ -59,7 +59,9 @@ import org.slf4j.LoggerFactory;
  * gateway ahead of what has been written, events that are ready together are written and flushed at once, and more
  * are requested only once the output is ready again. No thread is held per open stream, and a slow client slows its
  * upstream down. A client that disconnects cancels its upstream call; it is noticed at the next write, which the
- * keep-alive comments ({@link OrsServletConfig.Builder#keepAliveInterval}) guarantee.
+ * keep-alive comments ({@link OrsServletConfig.Builder#keepAliveInterval}) guarantee. A client that stays connected but
+ * stops reading is given up once a write has been blocked for the write timeout ({@link
+ * OrsServletConfig.Builder#writeTimeout}), which cancels its upstream call too.
  */
 public final class OrsServlet extends HttpServlet {
     private final OrsGateway gateway;
@@ -104,12 +106,13 @@ public final class OrsServlet extends HttpServlet {
     @Override
     public void init() throws ServletException {
         long keepAliveNanos = config.keepAliveInterval().toNanos();
+        long writeTimeoutNanos = config.writeTimeout().toNanos();
         // Checked by name before the transport's class is touched: it links against Jakarta WebSocket, which a
         // container without WebSocket support does not have.
         boolean webSocketAvailable =
                 getServletContext().getAttribute(WebSocketTransport.SERVER_CONTAINER_ATTRIBUTE) != null;
         boolean webSocketOn = config.webSocket().enabled() && webSocketAvailable;
-        if (keepAliveNanos > 0 || webSocketOn) {
+        if (keepAliveNanos > 0 || writeTimeoutNanos > 0 || webSocketOn) {
             ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
                 Thread thread = new Thread(runnable, "ors-servlet-timer");
                 thread.setDaemon(true);
@@ -130,8 +133,9 @@ public final class OrsServlet extends HttpServlet {
                 keys,
                 config.healthPath(),
                 keepAliveNanos,
-                keepAliveNanos > 0 ? ticker : null,
-                webSocket);
+                keepAliveNanos > 0 || writeTimeoutNanos > 0 ? ticker : null,
+                webSocket,
+                writeTimeoutNanos);
         LOG.info("OrsServlet serving {} with {}", gateway.upstreamDescription(), config);
     }
 

@@ -20,6 +20,12 @@ public final class OrsServletConfig {
     /** The default interval of {@code : keep-alive} comments on an event stream that has nothing to send: 15 s. */
     public static final Duration DEFAULT_KEEP_ALIVE_INTERVAL = Duration.ofSeconds(15);
 
+    /**
+     * The default write timeout of event streams: 30 s (as WebSocket mode's send timeout, and Jetty's default idle
+     * timeout).
+     */
+    public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
+
     /** The default health path, relative to the servlet's mount: {@code /health}. */
     public static final String DEFAULT_HEALTH_PATH = "/health";
 
@@ -31,6 +37,7 @@ public final class OrsServletConfig {
     private final String healthPath;
     private final Duration keepAliveInterval;
     private final OrsWebSocketConfig webSocket;
+    private final Duration writeTimeout;
 
     private OrsServletConfig(Builder builder) {
         this.maxRequestBytes = builder.maxRequestBytes;
@@ -39,6 +46,7 @@ public final class OrsServletConfig {
         this.healthPath = builder.healthPath;
         this.keepAliveInterval = builder.keepAliveInterval;
         this.webSocket = builder.webSocket;
+        this.writeTimeout = builder.writeTimeout;
     }
 
     /**
@@ -88,6 +96,14 @@ public final class OrsServletConfig {
         return webSocket;
     }
 
+    /**
+     * How long a write to an event stream may stay blocked (the client reads nothing, its TCP window is full) before
+     * the stream is aborted and its upstream call cancelled; zero for no limit but the container's.
+     */
+    public Duration writeTimeout() {
+        return writeTimeout;
+    }
+
     /** The API keys, hashed; not API. */
     List<ApiKeys.Spec> apiKeys() {
         return apiKeys;
@@ -111,7 +127,8 @@ public final class OrsServletConfig {
     @Override
     public String toString() {
         return "OrsServletConfig[maxRequestBytes=" + maxRequestBytes + ", apiKeys=" + apiKeys.size() + ", healthPath="
-                + healthPath + ", keepAliveInterval=" + keepAliveInterval + ", webSocket=" + webSocket + "]";
+                + healthPath + ", keepAliveInterval=" + keepAliveInterval + ", webSocket=" + webSocket
+                + ", writeTimeout=" + writeTimeout + "]";
     }
 
     /** Builds an {@link OrsServletConfig}. */
@@ -122,6 +139,7 @@ public final class OrsServletConfig {
         private String healthPath = DEFAULT_HEALTH_PATH;
         private Duration keepAliveInterval = DEFAULT_KEEP_ALIVE_INTERVAL;
         private OrsWebSocketConfig webSocket = OrsWebSocketConfig.defaults();
+        private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
 
         private Builder() {}
 
@@ -197,6 +215,24 @@ public final class OrsServletConfig {
          */
         public Builder webSocket(OrsWebSocketConfig webSocket) {
             this.webSocket = Objects.requireNonNull(webSocket, "webSocket");
+            return this;
+        }
+
+        /**
+         * How long a write to an event stream may stay blocked before the stream is given up (default {@link
+         * #DEFAULT_WRITE_TIMEOUT}; zero: no limit of the servlet's own). A client that keeps its connection open but
+         * stops reading would otherwise hold its upstream call, its connection and their buffers for as long as the
+         * container lets it (Jetty's connector idle timeout, Tomcat's {@code connectionTimeout}, which also bound
+         * blocked writes). At the timeout the stream is aborted as for a client that left: the upstream call is
+         * cancelled, and a response whose upstream had not finished is not stored (one already complete stays
+         * stored). Checked a few times per timeout, so it fires within about a quarter of it past the limit.
+         */
+        public Builder writeTimeout(Duration writeTimeout) {
+            Objects.requireNonNull(writeTimeout, "writeTimeout");
+            if (writeTimeout.isNegative()) {
+                throw new IllegalArgumentException("writeTimeout must not be negative");
+            }
+            this.writeTimeout = writeTimeout;
             return this;
         }
 

@@ -51,6 +51,11 @@ final class Fixture implements AutoCloseable {
     private boolean serverStopped;
 
     private Fixture(ServletContainer container, OrsServletConfig config, int maxThreads) throws Exception {
+        this(container, config, maxThreads, 0);
+    }
+
+    private Fixture(ServletContainer container, OrsServletConfig config, int maxThreads, int idleTimeoutMillis)
+            throws Exception {
         gateway = OrsGateway.builder()
                 .transcoder(ChatTranscoder.create())
                 .upstream(upstream)
@@ -58,7 +63,7 @@ final class Fixture implements AutoCloseable {
                 .idGenerator(IdGenerator.sequential())
                 .build();
         servlet = new OrsServlet(gateway, config);
-        server = container.start(servlet, "/v1/*", maxThreads);
+        server = container.start(servlet, "/v1/*", maxThreads, idleTimeoutMillis);
         base = server.base().resolve("/v1");
         client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -78,6 +83,13 @@ final class Fixture implements AutoCloseable {
     static Fixture start(ServletContainer container, UnaryOperator<OrsServletConfig.Builder> config, int maxThreads)
             throws Exception {
         return new Fixture(container, config.apply(OrsServletConfig.builder()).build(), maxThreads);
+    }
+
+    /** A fixture whose container's connector has the idle timeout {@code idleTimeoutMillis}. */
+    static Fixture startWithIdleTimeout(
+            ServletContainer container, UnaryOperator<OrsServletConfig.Builder> config, int idleTimeoutMillis)
+            throws Exception {
+        return new Fixture(container, config.apply(OrsServletConfig.builder()).build(), 0, idleTimeoutMillis);
     }
 
     /** Polls until the upstream has delivered nothing new for half a second; bounded by the fixture's timeout. */

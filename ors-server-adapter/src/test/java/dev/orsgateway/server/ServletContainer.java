@@ -23,7 +23,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 enum ServletContainer {
     TOMCAT {
         @Override
-        Running start(HttpServlet servlet, String mapping, int maxThreads) throws Exception {
+        Running start(HttpServlet servlet, String mapping, int maxThreads, int idleTimeoutMillis) throws Exception {
             Path baseDir = Files.createTempDirectory("ors-tomcat");
             Tomcat tomcat = new Tomcat();
             tomcat.setBaseDir(baseDir.toString());
@@ -33,6 +33,10 @@ enum ServletContainer {
             if (maxThreads > 0) {
                 connector.setProperty("maxThreads", Integer.toString(maxThreads));
                 connector.setProperty("minSpareThreads", "1");
+            }
+            if (idleTimeoutMillis > 0) {
+                // Tomcat's read and write timeout of a connection (also of a blocked non-blocking write).
+                connector.setProperty("connectionTimeout", Integer.toString(idleTimeoutMillis));
             }
             tomcat.setConnector(connector);
             Context context = tomcat.addContext("", baseDir.toString());
@@ -52,13 +56,16 @@ enum ServletContainer {
     },
     JETTY {
         @Override
-        Running start(HttpServlet servlet, String mapping, int maxThreads) throws Exception {
+        Running start(HttpServlet servlet, String mapping, int maxThreads, int idleTimeoutMillis) throws Exception {
             QueuedThreadPool threads = new QueuedThreadPool(maxThreads > 0 ? maxThreads : 200, 1);
             threads.setName("jetty");
             Server server = new Server(threads);
             ServerConnector connector = new ServerConnector(server);
             connector.setHost("127.0.0.1");
             connector.setPort(0);
+            if (idleTimeoutMillis > 0) {
+                connector.setIdleTimeout(idleTimeoutMillis);
+            }
             server.addConnector(connector);
             ServletContextHandler context = new ServletContextHandler();
             context.setContextPath("/");
@@ -83,7 +90,15 @@ enum ServletContainer {
     }
 
     /** Starts {@code servlet} under {@code mapping} with at most {@code maxThreads} request threads (0: default). */
-    abstract Running start(HttpServlet servlet, String mapping, int maxThreads) throws Exception;
+    Running start(HttpServlet servlet, String mapping, int maxThreads) throws Exception {
+        return start(servlet, mapping, maxThreads, 0);
+    }
+
+    /**
+     * Starts {@code servlet} under {@code mapping} with at most {@code maxThreads} request threads (0: default) and the
+     * connector's idle timeout (Jetty's {@code idleTimeout}, Tomcat's {@code connectionTimeout}; 0: the default).
+     */
+    abstract Running start(HttpServlet servlet, String mapping, int maxThreads, int idleTimeoutMillis) throws Exception;
 
     /** A started container. */
     record Running(URI base, Stopper stopper) implements AutoCloseable {

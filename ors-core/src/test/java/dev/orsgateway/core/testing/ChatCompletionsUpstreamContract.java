@@ -910,6 +910,41 @@ public abstract class ChatCompletionsUpstreamContract {
         assertThat(UpstreamFixtures.collect(upstream.stream(request()))).hasSize(30);
     }
 
+    @Test
+    void aStreamTricklingBytesWithoutEndingLinesTimesOut() {
+        // A slowloris upstream: 10 bytes every 50 ms, never silent for the 300 ms read timeout, yet a line (an event
+        // of about 200 bytes) only every second or so.
+        String body = UpstreamFixtures.contentStream(50);
+        server.enqueue(Reply.sse(body).throttle(10, 50));
+        long start = System.nanoTime();
+        RecordingSubscriber<ChatChunk> subscriber = RecordingSubscriber.unbounded();
+
+        upstream(settings().withReadTimeout(Duration.ofMillis(300))).stream(request())
+                .subscribe(subscriber);
+        Throwable error = subscriber.awaitError();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(error).isInstanceOfSatisfying(OrsException.class, e -> {
+            assertThat(e.httpStatus()).isEqualTo(504);
+            assertThat(e.error().code()).isEqualTo("upstream_timeout");
+        });
+    }
+
+    @Test
+    void aSubscriberHoldingTheStreamBackLongerThanTheReadTimeoutIsNotCut() throws InterruptedException {
+        server.enqueue(Reply.sse(UpstreamFixtures.contentStream(40)));
+        RecordingSubscriber<ChatChunk> subscriber = new RecordingSubscriber<>();
+        upstream(settings().withStreamBuffer(4).withReadTimeout(Duration.ofMillis(200))).stream(request())
+                .subscribe(subscriber);
+
+        subscriber.request(2);
+        subscriber.awaitItems(2);
+        Thread.sleep(1_000); // the subscriber, not the upstream, holds the stream for five read timeouts
+        subscriber.request(Long.MAX_VALUE);
+
+        assertThat(subscriber.awaitCompletion()).hasSize(40);
+    }
+
     // ---- Non-streaming completions
 
     /** A recorded OpenAI completion. */

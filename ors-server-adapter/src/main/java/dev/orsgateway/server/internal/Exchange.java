@@ -98,6 +98,8 @@ public final class Exchange implements WriteListener, AsyncListener {
     private volatile boolean inFlight;
     private volatile boolean completionHeld;
     private volatile long lastActivityNanos = System.nanoTime();
+    /** When {@code isReady()} last said no, while it still does; 0 when the output is not blocked. */
+    private volatile long blockedSinceNanos;
 
     private volatile Source source;
     private volatile Head sourceHead;
@@ -213,6 +215,15 @@ public final class Exchange implements WriteListener, AsyncListener {
         return !inFlight && answer.get() == null && System.nanoTime() - lastActivityNanos >= nanos;
     }
 
+    /**
+     * Whether the output has been blocked for at least {@code nanos}: the container said it cannot take more (the
+     * client's TCP window is full) and has not called {@link #onWritePossible} since.
+     */
+    public boolean writeBlockedFor(long nanos) {
+        long since = blockedSinceNanos;
+        return since != 0 && !terminated.get() && System.nanoTime() - since >= nanos;
+    }
+
     // ---- container callbacks
 
     @Override
@@ -290,8 +301,12 @@ public final class Exchange implements WriteListener, AsyncListener {
                 }
                 operation = "isReady";
                 if (!out.isReady()) {
+                    if (blockedSinceNanos == 0) {
+                        blockedSinceNanos = blockedNow();
+                    }
                     return; // onWritePossible follows
                 }
+                blockedSinceNanos = 0;
                 boolean last = current != null || sourceLast;
                 switch (step) {
                     case WRITE -> {
@@ -345,6 +360,11 @@ public final class Exchange implements WriteListener, AsyncListener {
             abortCause.compareAndSet(null, new Abort(operation, e));
             doAbort(abortCause.get());
         }
+    }
+
+    private static long blockedNow() {
+        long now = System.nanoTime();
+        return now == 0 ? 1 : now; // 0 means "not blocked"
     }
 
     /** Takes the next output: the answer, else what the source has ready; false when there is none. */

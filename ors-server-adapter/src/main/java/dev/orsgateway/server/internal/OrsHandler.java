@@ -53,10 +53,12 @@ public final class OrsHandler {
     private final long keepAliveNanos;
     private final ScheduledExecutorService ticker;
     private final WebSocketTransport webSocket;
+    private final long writeTimeoutNanos;
 
     /**
-     * A handler over {@code gateway}; {@code ticker} runs keep-alive checks (null when they are off); {@code webSocket}
-     * serves upgrade requests on {@code /responses} (null: none).
+     * A handler over {@code gateway}; {@code ticker} runs keep-alive and write timeout checks (null when both are off);
+     * {@code webSocket} serves upgrade requests on {@code /responses} (null: none); an event stream whose write stays
+     * blocked for {@code writeTimeoutNanos} (zero: no limit) is aborted.
      */
     public OrsHandler(
             OrsGateway gateway,
@@ -65,7 +67,8 @@ public final class OrsHandler {
             String healthPath,
             long keepAliveNanos,
             ScheduledExecutorService ticker,
-            WebSocketTransport webSocket) {
+            WebSocketTransport webSocket,
+            long writeTimeoutNanos) {
         this.gateway = gateway;
         this.maxRequestBytes = maxRequestBytes;
         this.keys = keys;
@@ -73,6 +76,7 @@ public final class OrsHandler {
         this.keepAliveNanos = keepAliveNanos;
         this.ticker = ticker;
         this.webSocket = webSocket;
+        this.writeTimeoutNanos = writeTimeoutNanos;
     }
 
     /** The routes, by path shape. */
@@ -550,7 +554,7 @@ public final class OrsHandler {
                 Flow.Publisher<ResponseEvent> events = gateway.respond(request, owner, null, log.watch());
                 SseSubscriber subscriber;
                 try {
-                    subscriber = new SseSubscriber(exchange, log, keepAliveNanos, ticker);
+                    subscriber = new SseSubscriber(exchange, log, keepAliveNanos, ticker, writeTimeoutNanos);
                 } catch (RuntimeException e) {
                     // The response holds a place among those in progress until its stream ends: end it unopened.
                     events.subscribe(new CancelAtOnce());

@@ -49,6 +49,7 @@ public final class SseSubscriber implements Flow.Subscriber<ResponseEvent>, Exch
     private final RequestLog log;
     private final AtomicReference<Mode> mode = new AtomicReference<>(Mode.PENDING);
     private final long keepAliveNanos;
+    private final long writeTimeoutNanos;
     private final ConcurrentLinkedQueue<ResponseEvent> ready = new ConcurrentLinkedQueue<>();
     private volatile ScheduledFuture<?> keepAlive;
     private volatile boolean keepAliveDue;
@@ -69,18 +70,41 @@ public final class SseSubscriber implements Flow.Subscriber<ResponseEvent>, Exch
 
     /**
      * A subscriber writing to {@code exchange}, with keep-alive comments after {@code keepAliveNanos} of silence
-     * (zero: none) checked on {@code ticker}.
+     * (zero: none) checked on {@code ticker}, and no write timeout.
      */
     public SseSubscriber(Exchange exchange, RequestLog log, long keepAliveNanos, ScheduledExecutorService ticker) {
+        this(exchange, log, keepAliveNanos, ticker, 0);
+    }
+
+    /**
+     * A subscriber writing to {@code exchange}, with keep-alive comments after {@code keepAliveNanos} of silence
+     * (zero: none), and aborting the exchange once a write has been blocked for {@code writeTimeoutNanos} (zero: never),
+     * both checked on {@code ticker}.
+     */
+    public SseSubscriber(
+            Exchange exchange,
+            RequestLog log,
+            long keepAliveNanos,
+            ScheduledExecutorService ticker,
+            long writeTimeoutNanos) {
         this.exchange = exchange;
         this.log = log;
         this.keepAliveNanos = keepAliveNanos;
+        this.writeTimeoutNanos = writeTimeoutNanos;
         exchange.onAbort(this::cancelUpstream);
         exchange.stream(SSE_HEAD, this);
-        if (keepAliveNanos > 0 && ticker != null) {
-            long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), keepAliveNanos / 4);
+        long shortest = shortestPositive(keepAliveNanos, writeTimeoutNanos);
+        if (shortest > 0 && ticker != null) {
+            long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), shortest / 4);
             keepAlive = ticker.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.NANOSECONDS);
         }
+    }
+
+    private static long shortestPositive(long a, long b) {
+        if (a <= 0) {
+            return Math.max(b, 0);
+        }
+        return b <= 0 ? a : Math.min(a, b);
     }
 
     @Override
@@ -222,13 +246,25 @@ public final class SseSubscriber implements Flow.Subscriber<ResponseEvent>, Exch
         }
     }
 
-    /** On the ticker: a comment when the stream has been silent for the keep-alive interval. */
+    /**
+     * On the ticker: gives the stream up when a write has been blocked for the write timeout (a client that stopped
+     * reading without leaving would hold the upstream call for as long as the container lets it), else a comment when
+     * the stream has been silent for the keep-alive interval.
+     */
     private void tick() {
         if (exchange.isTerminated()) {
             stopKeepAlive();
             return;
         }
-        if (!exchange.idleFor(keepAliveNanos)) {
+        if (writeTimeoutNanos > 0 && exchange.writeBlockedFor(writeTimeoutNanos)) {
+            stopKeepAlive();
+            exchange.abort(
+                    "write timeout",
+                    new java.net.SocketTimeoutException("a write to the client was blocked for "
+                            + TimeUnit.NANOSECONDS.toMillis(writeTimeoutNanos) + " ms: the client reads nothing"));
+            return;
+        }
+        if (keepAliveNanos <= 0 || !exchange.idleFor(keepAliveNanos)) {
             return;
         }
         if (mode.compareAndSet(Mode.PENDING, Mode.EVENTS) || mode.get() == Mode.EVENTS) {

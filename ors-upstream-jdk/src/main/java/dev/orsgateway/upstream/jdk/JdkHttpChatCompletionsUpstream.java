@@ -558,8 +558,9 @@ public final class JdkHttpChatCompletionsUpstream implements ChatCompletionsUpst
 
         /**
          * The longest silence allowed: waiting for the response headers, and between bytes of a stream while it waits
-         * for them (a stream held back by its subscriber is not silent). A stream may last any time as long as data
-         * keeps coming. Default {@link #DEFAULT_READ_TIMEOUT}. Exceeding it fails the call with 504
+         * for them (a stream held back by its subscriber is not silent); also the longest time a stream may wait
+         * without a complete line, so an upstream trickling bytes (a slowloris) is cut too. A stream may last any time
+         * as long as lines keep coming (SSE comments count). Default {@link #DEFAULT_READ_TIMEOUT}. Exceeding it fails the call with 504
          * {@code upstream_timeout}.
          *
          * @param timeout a positive duration, or zero for none

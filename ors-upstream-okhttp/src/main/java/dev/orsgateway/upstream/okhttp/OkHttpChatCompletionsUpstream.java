@@ -220,7 +220,9 @@ public final class OkHttpChatCompletionsUpstream implements ChatCompletionsUpstr
      * {@code {"error":{...}}} as an event.
      *
      * <p>A subscriber that stops requesting without cancelling keeps the call, its connection and its reading thread
-     * for as long as it waits (no read is pending, so the read timeout does not fire): cancel abandoned streams.
+     * for as long as it waits (no read is pending, so the read timeout does not fire): cancel abandoned streams. (The
+     * gateway's stream passes its subscriber's demand on, so this holds for the gateway's subscribers too; the servlet
+     * cancels a stream whose client stopped reading after its write timeout.)
      *
      * @param request the request; its {@code stream} flag is forced to {@code true}
      * @return a publisher of the parsed chunks, in order
@@ -458,7 +460,10 @@ public final class OkHttpChatCompletionsUpstream implements ChatCompletionsUpstr
 
         /**
          * The longest silence allowed between two reads: waiting for the response headers, and between bytes of a
-         * stream. A stream may last any time as long as data keeps coming. Default {@link #DEFAULT_READ_TIMEOUT}, or
+         * stream; for a stream, also the longest time from the call's start to the headers and between two complete
+         * lines while it waits for the upstream (not while its subscriber holds it back), so an upstream trickling
+         * bytes (a slowloris) is cut too. A stream may last any time as long as lines keep coming (SSE comments
+         * count). Default {@link #DEFAULT_READ_TIMEOUT}, or
          * the passed client's. Exceeding it fails the call with 504 {@code upstream_timeout}.
          *
          * @param timeout a positive duration, or zero for none

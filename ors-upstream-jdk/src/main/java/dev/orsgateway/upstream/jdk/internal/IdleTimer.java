@@ -5,7 +5,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The read timeout of streams: the longest silence while the stream waits for bytes. One scheduled check per open
+ * The read timeout of streams: the longest silence while the stream waits for bytes, and the longest time without a
+ * complete line (so an upstream trickling bytes without ending lines is cut too). One scheduled check per open
  * stream, rescheduled from the time of the last bytes only when it fires, so a busy stream costs no timer work per
  * read; a stream held back by its subscriber is not silent.
  */

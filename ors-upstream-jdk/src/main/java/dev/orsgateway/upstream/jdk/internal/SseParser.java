@@ -32,6 +32,7 @@ public final class SseParser {
     private boolean dispatched;
     private boolean afterCr;
     private int bomMatched; // bytes of a leading BOM seen so far; -1 once past the start of the stream
+    private long lines;
 
     /**
      * Reads from {@code buffer} until one event is complete, or the buffer is exhausted.
@@ -67,6 +68,7 @@ public final class SseParser {
             }
             afterCr = buffer.get(end) == '\r';
             buffer.position(end + 1);
+            lines++;
             if (endLine()) {
                 dispatched = true;
                 return true;
@@ -88,6 +90,11 @@ public final class SseParser {
     /** @return the last event's {@code event} field, or {@code null} */
     public String eventType() {
         return eventType;
+    }
+
+    /** @return how many lines (comments and blank lines included) have been completed so far */
+    public long lines() {
+        return lines;
     }
 
     /** @return whether bytes of an unfinished line or event are held */

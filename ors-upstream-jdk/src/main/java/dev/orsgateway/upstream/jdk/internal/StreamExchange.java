@@ -75,6 +75,9 @@ public final class StreamExchange implements Flow.Subscription {
     private volatile Throwable bodyError;
     private volatile boolean awaitingBytes; // a request(1) is outstanding: silence counts towards the idle timeout
     private volatile long lastActivityNanos;
+    /** When the last line was completed, or the stream went on after its subscriber held it back. */
+    private volatile long lastLineNanos;
+
     private volatile boolean over; // nothing more is wanted from the exchange
     private volatile boolean aborted;
     private volatile java.util.concurrent.Future<?> idleCheck;
@@ -94,6 +97,8 @@ public final class StreamExchange implements Flow.Subscription {
     private Throwable terminal; // recorded, delivered once the queue is empty
     private boolean completed; // recorded completion
     private boolean sawFinishReason;
+    private long linesSeen;
+    private boolean heldBack; // the queue filled up: the subscriber, not the upstream, holds the stream
 
     /**
      * An exchange that will send {@code request}; {@code onFinish} runs once when it is over (for concurrency limits).
@@ -211,6 +216,7 @@ public final class StreamExchange implements Flow.Subscription {
         public void onSubscribe(Flow.Subscription subscription) {
             body = subscription;
             lastActivityNanos = System.nanoTime();
+            lastLineNanos = lastActivityNanos;
             timer.watch(StreamExchange.this);
             drain();
         }
@@ -310,7 +316,9 @@ public final class StreamExchange implements Flow.Subscription {
         if (!awaitingBytes) {
             return timeoutNanos; // held back by the subscriber, or working: not the upstream's silence
         }
-        long silent = now - lastActivityNanos;
+        // Bytes trickled slower than lines end (a slowloris upstream) are no sign of life either: the timeout also
+        // bounds the time without a complete line while the stream waits for the upstream.
+        long silent = Math.max(now - lastActivityNanos, now - lastLineNanos);
         if (silent >= timeoutNanos) {
             fail(errors.idle(java.time.Duration.ofNanos(timeoutNanos), chunks));
             return -1;
@@ -402,6 +410,13 @@ public final class StreamExchange implements Flow.Subscription {
                 break;
             }
         }
+        if (queue.size() >= bufferSize) {
+            heldBack = true;
+        }
+        if (parser.lines() != linesSeen) {
+            linesSeen = parser.lines();
+            lastLineNanos = System.nanoTime();
+        }
         // The body's end flags are read before arrived: the client sets arrived before it signals the end, so an
         // end seen with nothing arrived means every byte has been parsed (else the next round takes the bytes).
         Throwable broken = bodyError;
@@ -475,6 +490,10 @@ public final class StreamExchange implements Flow.Subscription {
             return; // full: the socket rests until the subscriber asks for more
         }
         lastActivityNanos = System.nanoTime();
+        if (heldBack) {
+            heldBack = false;
+            lastLineNanos = lastActivityNanos; // the wait for the subscriber is not the upstream's
+        }
         awaitingBytes = true;
         b.request(1); // may deliver at once, re-entering drain(), which then goes round once more
     }

@@ -25,14 +25,22 @@ final class LineFeedSource implements Source {
     private static final ByteString BOM = ByteString.of((byte) 0xEF, (byte) 0xBB, (byte) 0xBF);
 
     private final Source delegate;
+    private final Runnable onLine;
     private final Buffer raw = new Buffer();
     private boolean afterCr; // the last byte passed on was a \r, rewritten to \n: a \n right after it is dropped
     private boolean lineOpen; // bytes have been passed on since the last line ending
     private boolean exhausted;
     private boolean started; // past a possible byte order mark
+    private boolean lineEnded; // a line ending was passed on since onLine last ran
 
     LineFeedSource(Source delegate) {
+        this(delegate, () -> {});
+    }
+
+    /** A source that also runs {@code onLine} after each read that passes on the end of a line. */
+    LineFeedSource(Source delegate, Runnable onLine) {
         this.delegate = delegate;
+        this.onLine = onLine;
     }
 
     @Override
@@ -66,6 +74,10 @@ final class LineFeedSource implements Source {
             }
             long written = rewrite(sink);
             if (written > 0) {
+                if (lineEnded) {
+                    lineEnded = false;
+                    onLine.run();
+                }
                 return written;
             }
             // Only a \n that completed a \r\n arrived: read on rather than report zero bytes.
@@ -85,6 +97,9 @@ final class LineFeedSource implements Source {
             long cr = raw.indexOf((byte) '\r');
             long plain = cr == -1 ? raw.size() : cr;
             if (plain > 0) {
+                if (!lineEnded && raw.indexOf((byte) '\n', 0, plain) != -1) {
+                    lineEnded = true;
+                }
                 lineOpen = raw.getByte(plain - 1) != '\n';
                 sink.write(raw, plain);
                 written += plain;
@@ -93,6 +108,7 @@ final class LineFeedSource implements Source {
                 raw.skip(1);
                 sink.writeByte('\n');
                 written++;
+                lineEnded = true;
                 afterCr = true;
                 lineOpen = false;
             }

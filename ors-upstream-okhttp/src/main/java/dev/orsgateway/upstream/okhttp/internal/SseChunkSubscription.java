@@ -53,6 +53,22 @@ final class SseChunkSubscription extends EventSourceListener implements Flow.Sub
 
     private static final String DONE = "[DONE]";
 
+    /** Checks streams for lines that do not come (see {@link #checkLines}); one daemon thread for every stream. */
+    private static final class LineTimer {
+        static final java.util.concurrent.ScheduledThreadPoolExecutor SCHEDULER = scheduler();
+
+        private static java.util.concurrent.ScheduledThreadPoolExecutor scheduler() {
+            java.util.concurrent.ScheduledThreadPoolExecutor scheduler =
+                    new java.util.concurrent.ScheduledThreadPoolExecutor(1, runnable -> {
+                        Thread thread = new Thread(runnable, "ors-okhttp-line-timer");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+            scheduler.setRemoveOnCancelPolicy(true); // a stream that ends takes its pending check out at once
+            return scheduler;
+        }
+    }
+
     private final OkHttpClient client;
     private final Request request;
     private final UpstreamErrors errors;
@@ -74,6 +90,10 @@ final class SseChunkSubscription extends EventSourceListener implements Flow.Sub
     private volatile EventSource eventSource;
     private volatile long startNanos;
     private volatile long chunks; // written by the reader thread only
+    private final long lineTimeoutNanos;
+    private volatile long lastLineNanos;
+    private volatile boolean heldBack; // the reader waits for demand: the subscriber, not the upstream, holds it
+    private volatile java.util.concurrent.Future<?> lineCheck;
 
     // Reader thread only: okhttp-sse calls the listener from the one thread that reads the response.
     private boolean opened;
@@ -100,6 +120,7 @@ final class SseChunkSubscription extends EventSourceListener implements Flow.Sub
         this.onFinish = onFinish;
         this.buffer = new ArrayBlockingQueue<>(bufferSize);
         this.subscriber = subscriber;
+        this.lineTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(client.readTimeoutMillis());
     }
 
     /** Refuses the stream at once with {@code error} (a concurrency limit): {@code onSubscribe}, then {@code onError}. */
@@ -129,8 +150,49 @@ final class SseChunkSubscription extends EventSourceListener implements Flow.Sub
             return;
         }
         startNanos = System.nanoTime();
+        lastLineNanos = startNanos;
         log.debug("POST {} (stream)", upstream);
         newCall.enqueue(this);
+        if (lineTimeoutNanos > 0) {
+            scheduleLineCheck(lineTimeoutNanos);
+        }
+    }
+
+    /**
+     * The read timeout also bounds the time to the headers and between two complete lines (OkHttp's own bounds only
+     * the silence between two reads, which an upstream trickling bytes never lets happen). Not while the reader waits
+     * for demand: then the subscriber holds the stream back.
+     */
+    private void checkLines() {
+        if (over()) {
+            return;
+        }
+        if (heldBack) {
+            scheduleLineCheck(lineTimeoutNanos);
+            return;
+        }
+        long waited = System.nanoTime() - lastLineNanos;
+        if (waited >= lineTimeoutNanos) {
+            end(errors.idle(java.time.Duration.ofNanos(lineTimeoutNanos), chunks));
+            cancelCall();
+            return;
+        }
+        scheduleLineCheck(lineTimeoutNanos - waited);
+    }
+
+    private void scheduleLineCheck(long delayNanos) {
+        try {
+            lineCheck = LineTimer.SCHEDULER.schedule(this::checkLines, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // never shut down; nothing to do
+        }
+    }
+
+    private void stopLineCheck() {
+        java.util.concurrent.Future<?> check = lineCheck;
+        if (check != null) {
+            check.cancel(false);
+        }
     }
 
     // ---- Subscription: the subscriber's side ----
@@ -153,6 +215,7 @@ final class SseChunkSubscription extends EventSourceListener implements Flow.Sub
             log.debug("Stream from {} cancelled by its subscriber after {} chunks", upstream, chunks);
         }
         cancelled = true; // idempotent (rule 3.7); later requests are no-ops (rule 3.6)
+        stopLineCheck();
         cancelCall();
         drain(); // drops the buffer, which also wakes a reader blocked on it
     }
@@ -281,6 +344,7 @@ final class SseChunkSubscription extends EventSourceListener implements Flow.Sub
         if (!ended.compareAndSet(false, true)) {
             return;
         }
+        stopLineCheck();
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         if (error == null) {
             log.debug("Stream from {} complete: {} chunks in {} ms", upstream, chunks, millis);
@@ -332,7 +396,8 @@ final class SseChunkSubscription extends EventSourceListener implements Flow.Sub
             // okhttp-sse checks the status and the content type, reads events until EOF, and closes the response. It
             // reads through a LineFeedSource, which keeps its reader away from bare carriage returns (see there).
             ResponseBody body = response.body();
-            BufferedSource lines = Okio.buffer(new LineFeedSource(body.source()));
+            BufferedSource lines =
+                    Okio.buffer(new LineFeedSource(body.source(), () -> lastLineNanos = System.nanoTime()));
             Response normalized = response.newBuilder()
                     .body(ResponseBody.create(lines, body.contentType(), -1L))
                     .build();
@@ -390,7 +455,12 @@ final class SseChunkSubscription extends EventSourceListener implements Flow.Sub
         }
         chunks++;
         try {
-            buffer.put(chunk); // blocks while the buffer is full: the backpressure (see the class comment)
+            if (!buffer.offer(chunk)) {
+                heldBack = true;
+                buffer.put(chunk); // blocks while the buffer is full: the backpressure (see the class comment)
+                lastLineNanos = System.nanoTime(); // the wait for demand was not the upstream's
+                heldBack = false;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             end(errors.internal("Interrupted while waiting for demand", e));
