@@ -186,6 +186,9 @@ class CrashSafetyIT {
         private int replayed;
         private int continued;
         private final List<String> integrity = new ArrayList<>();
+        private long startNanos;
+        private long loadNanos;
+        private long checkNanos;
 
         Crashes(String name, Path dir, String databaseUrl, StoreChecks store, long seed) {
             this.name = name;
@@ -198,13 +201,23 @@ class CrashSafetyIT {
         void run(int rounds) throws Exception {
             killDuringFirstStart();
             Set<String> checked = new HashSet<>();
+            long t = System.nanoTime();
             Gateway gateway = Gateway.start(dir, databaseUrl, "start 1");
+            startNanos += System.nanoTime() - t;
             for (int round = 1; round <= rounds; round++) {
+                t = System.nanoTime();
                 load(gateway, round);
                 kills++;
+                loadNanos += System.nanoTime() - t;
+                t = System.nanoTime();
                 Map<String, Stored> stored = checkStore("after kill " + round);
+                checkNanos += System.nanoTime() - t;
+                t = System.nanoTime();
                 gateway = Gateway.start(dir, databaseUrl, "start " + (round + 1));
+                startNanos += System.nanoTime() - t;
+                t = System.nanoTime();
                 replay(gateway, stored, checked, round);
+                checkNanos += System.nanoTime() - t;
             }
             // The last server: everything acknowledged in any round is still there, then a clean stop.
             for (Acked response : acked.values()) {
@@ -495,7 +508,8 @@ class CrashSafetyIT {
                             + " streams killed mid-way %d, requests cut before their first event %d,"
                             + " non-streaming requests killed %d; responses acknowledged %d, all checked (retrieved"
                             + " after every later kill too), lost 0; stored though unacknowledged %d; stored"
-                            + " responses replayed and continued %d; integrity: %s",
+                            + " responses replayed and continued %d; time in starts %d ms, under load %d ms,"
+                            + " in checks %d ms; integrity: %s",
                     name,
                     SEED,
                     kills,
@@ -506,6 +520,9 @@ class CrashSafetyIT {
                     acked.size(),
                     storedUnacknowledged,
                     continued,
+                    TimeUnit.NANOSECONDS.toMillis(startNanos),
+                    TimeUnit.NANOSECONDS.toMillis(loadNanos),
+                    TimeUnit.NANOSECONDS.toMillis(checkNanos),
                     String.join("; ", integrity));
             System.out.println(figures);
             assertThat(replayed).isEqualTo(continued);
