@@ -35,13 +35,16 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -182,8 +185,9 @@ class CrashSafetyIT {
         private final AtomicInteger blockingKilled = new AtomicInteger();
         private int kills;
         private int killsDuringStart;
+        private int killsDuringStop;
+        private String stopOutcome;
         private int storedUnacknowledged;
-        private int replayed;
         private int continued;
         private final List<String> integrity = new ArrayList<>();
         private long startNanos;
@@ -206,7 +210,7 @@ class CrashSafetyIT {
             startNanos += System.nanoTime() - t;
             for (int round = 1; round <= rounds; round++) {
                 t = System.nanoTime();
-                load(gateway, round);
+                load(gateway, round, round == rounds);
                 kills++;
                 loadNanos += System.nanoTime() - t;
                 t = System.nanoTime();
@@ -220,9 +224,15 @@ class CrashSafetyIT {
                 checkNanos += System.nanoTime() - t;
             }
             // The last server: everything acknowledged in any round is still there, then a clean stop.
+            Gateway last = gateway;
+            List<Callable<Void>> reads = new ArrayList<>();
             for (Acked response : acked.values()) {
-                assertRetrievable(gateway, response);
+                reads.add(() -> {
+                    assertRetrievable(last, response);
+                    return null;
+                });
             }
+            inParallel(reads);
             gateway.stop();
             checkStore("after the last stop");
             assertThat(failures)
@@ -241,15 +251,24 @@ class CrashSafetyIT {
             checkStore("after the kill during the first start");
         }
 
-        /** Runs the clients until one of them kills the server after the round's number of streamed events. */
-        private void load(Gateway gateway, int round) throws Exception {
-            int killAfterEvents = 20 + random.nextInt(400);
+        /**
+         * Runs the clients until one of them kills the server after the round's number of streamed events. With
+         * {@code duringStop}, that client asks the server to stop (SIGTERM) instead, and the SIGKILL follows a random
+         * moment later, while it drains its open responses and closes its store (or once it has stopped).
+         */
+        private void load(Gateway gateway, int round, boolean duringStop) throws Exception {
+            int killAfterEvents = 20 + random.nextInt(280);
+            long stopToKillMillis = random.nextInt(400);
             AtomicInteger events = new AtomicInteger();
             AtomicBoolean killed = new AtomicBoolean();
             CountDownLatch kill = new CountDownLatch(1);
             Runnable killer = () -> {
                 if (killed.compareAndSet(false, true)) {
-                    gateway.kill();
+                    if (duringStop) {
+                        gateway.terminate();
+                    } else {
+                        gateway.kill();
+                    }
                     kill.countDown();
                 }
             };
@@ -269,6 +288,12 @@ class CrashSafetyIT {
                 }
                 if (!kill.await(LONGEST_ROUND.toMillis(), TimeUnit.MILLISECONDS)) {
                     killer.run(); // a slow machine: the kill comes after a fixed time instead
+                }
+                if (duringStop) {
+                    // Not for ordering: the random moment of the stop at which the kill lands.
+                    Thread.sleep(stopToKillMillis);
+                    killsDuringStop++;
+                    stopOutcome = gateway.kill() == 137 ? "killed while stopping" : "had stopped before the kill";
                 }
             } finally {
                 clients.shutdown();
@@ -443,6 +468,7 @@ class CrashSafetyIT {
         /** Through the restarted server: the responses stored by the round just killed, read back and continued. */
         private void replay(Gateway gateway, Map<String, Stored> stored, Set<String> checked, int round)
                 throws Exception {
+            List<Callable<String>> checks = new ArrayList<>();
             for (Stored response : stored.values()) {
                 if (!checked.add(response.id())) {
                     continue;
@@ -450,28 +476,37 @@ class CrashSafetyIT {
                 Acked seen = acked.get(response.id());
                 if (seen == null) {
                     storedUnacknowledged++;
-                } else {
-                    assertRetrievable(gateway, seen);
                 }
-                JsonNode items = getJson(gateway, "/responses/" + response.id() + "/input_items");
-                assertThat(items.path("data")).hasSize(1);
-                assertThat(text(items.path("data").path(0))).isEqualTo(response.inputText());
-
-                String probe = "Check of " + response.id() + " after round " + round;
-                sent.put(probe, new Sent(probe, response.id()));
-                int mark = upstream.requestCount();
-                HttpResponse<String> reply = HTTP.send(
-                        post(gateway, body(probe, response.id(), false)), HttpResponse.BodyHandlers.ofString(UTF_8));
-                assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
-                JsonNode continuation = OrsJson.mapper().readTree(reply.body());
-                assertThat(outputText(continuation)).isEqualTo("You said: " + probe);
-                assertThat(messages(upstreamRequest(mark, probe)))
-                        .as("the conversation %s continues", response.id())
-                        .containsExactlyElementsOf(conversation(stored, response.id(), probe));
-                replayed++;
-                continued++;
-                checked.add(continuation.path("id").asText());
+                checks.add(() -> replay(gateway, stored, response, seen, round));
             }
+            for (String continuation : inParallel(checks)) {
+                checked.add(continuation);
+                continued++;
+            }
+        }
+
+        /** Reads back one stored response and continues it; returns the continuation's id. */
+        private String replay(Gateway gateway, Map<String, Stored> stored, Stored response, Acked seen, int round)
+                throws Exception {
+            if (seen != null) {
+                assertRetrievable(gateway, seen);
+            }
+            JsonNode items = getJson(gateway, "/responses/" + response.id() + "/input_items");
+            assertThat(items.path("data")).hasSize(1);
+            assertThat(text(items.path("data").path(0))).isEqualTo(response.inputText());
+
+            String probe = "Check of " + response.id() + " after round " + round;
+            sent.put(probe, new Sent(probe, response.id()));
+            int mark = upstream.requestCount();
+            HttpResponse<String> reply = HTTP.send(
+                    post(gateway, body(probe, response.id(), false)), HttpResponse.BodyHandlers.ofString(UTF_8));
+            assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+            JsonNode continuation = OrsJson.mapper().readTree(reply.body());
+            assertThat(outputText(continuation)).isEqualTo("You said: " + probe);
+            assertThat(messages(upstreamRequest(mark, probe)))
+                    .as("the conversation %s continues", response.id())
+                    .containsExactlyElementsOf(conversation(stored, response.id(), probe));
+            return continuation.path("id").asText();
         }
 
         private void assertRetrievable(Gateway gateway, Acked seen) throws Exception {
@@ -504,15 +539,18 @@ class CrashSafetyIT {
 
         void report() {
             String figures = String.format(
-                    "CrashSafetyIT %s, seed %d: %d kills under load (+%d during the first start);"
+                    "CrashSafetyIT %s, seed %d: %d kills under load (the last %d %s, a SIGKILL after SIGTERM;"
+                            + " +%d during the first start);"
                             + " streams killed mid-way %d, requests cut before their first event %d,"
-                            + " non-streaming requests killed %d; responses acknowledged %d, all checked (retrieved"
-                            + " after every later kill too), lost 0; stored though unacknowledged %d; stored"
-                            + " responses replayed and continued %d; time in starts %d ms, under load %d ms,"
+                            + " non-streaming requests killed %d; responses acknowledged %d, each found stored after"
+                            + " its kill and every later one, lost 0; stored though unacknowledged %d; stored"
+                            + " responses read back and continued %d; time in starts %d ms, under load %d ms,"
                             + " in checks %d ms; integrity: %s",
                     name,
                     SEED,
                     kills,
+                    killsDuringStop,
+                    stopOutcome,
                     killsDuringStart,
                     streamsKilled.get(),
                     requestsCutBeforeAnyEvent.get(),
@@ -525,7 +563,6 @@ class CrashSafetyIT {
                     TimeUnit.NANOSECONDS.toMillis(checkNanos),
                     String.join("; ", integrity));
             System.out.println(figures);
-            assertThat(replayed).isEqualTo(continued);
             assertThat(acked).as("responses acknowledged").isNotEmpty();
             assertThat(streamsKilled.get()).as("streams killed mid-way").isPositive();
         }
@@ -623,8 +660,8 @@ class CrashSafetyIT {
             return URI.create("http://127.0.0.1:" + port.join() + "/v1");
         }
 
-        /** SIGKILL, and waits for the process to be gone. */
-        void kill() {
+        /** SIGKILL, and waits for the process to be gone; returns its exit status (137 when the kill ended it). */
+        int kill() {
             process.destroyForcibly();
             try {
                 if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -634,6 +671,12 @@ class CrashSafetyIT {
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);
             }
+            return process.exitValue();
+        }
+
+        /** SIGTERM, without waiting: the server drains its open responses and closes its store. */
+        void terminate() {
+            process.toHandle().destroy();
         }
 
         /** SIGTERM: the clean stop. */
@@ -809,6 +852,27 @@ class CrashSafetyIT {
             problems.add("items of no stored response: " + items.keySet());
         }
         return responses;
+    }
+
+    /** Runs the checks a few at a time, so that a round's checks take less time than its traffic made. */
+    private static <T> List<T> inParallel(List<Callable<T>> checks) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<T> results = new ArrayList<>();
+            for (Future<T> check : threads.invokeAll(checks)) {
+                try {
+                    results.add(check.get());
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof Error error) {
+                        throw error;
+                    }
+                    throw (Exception) e.getCause();
+                }
+            }
+            return results;
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     // ---- HTTP and JSON
