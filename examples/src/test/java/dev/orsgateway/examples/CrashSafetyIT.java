@@ -181,6 +181,10 @@ class CrashSafetyIT {
         private final String[] conversations = new String[CLIENTS];
 
         private final AtomicInteger streamsKilled = new AtomicInteger();
+        /** The responses of the streams the last kill cut after their {@code response.created}. */
+        private final Set<String> cut = ConcurrentHashMap.newKeySet();
+
+        private int cutAndAbsent;
         private final AtomicInteger requestsCutBeforeAnyEvent = new AtomicInteger();
         private final AtomicInteger blockingKilled = new AtomicInteger();
         private int kills;
@@ -377,6 +381,7 @@ class CrashSafetyIT {
                 throws IOException, InterruptedException {
             HttpResponse<InputStream> reply = HTTP.send(post(gateway, body), HttpResponse.BodyHandlers.ofInputStream());
             boolean created = false;
+            String id = null;
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(reply.body(), UTF_8))) {
                 if (reply.statusCode() != 200) {
                     if (!killed.get()) {
@@ -391,7 +396,10 @@ class CrashSafetyIT {
                     JsonNode event = OrsJson.mapper().readTree(line.substring("data: ".length()));
                     String type = event.path("type").asText();
                     switch (type) {
-                        case "response.created" -> created = true;
+                        case "response.created" -> {
+                            created = true;
+                            id = event.path("response").path("id").asText();
+                        }
                         case "response.completed" -> {
                             return acked(event.path("response"), text, previous);
                         }
@@ -414,6 +422,7 @@ class CrashSafetyIT {
                 failures.add(text + ": the stream ended without a terminal event");
             } else if (created) {
                 streamsKilled.incrementAndGet();
+                cut.add(id);
             } else {
                 requestsCutBeforeAnyEvent.incrementAndGet();
             }
@@ -479,6 +488,23 @@ class CrashSafetyIT {
                 }
                 checks.add(() -> replay(gateway, stored, response, seen, round));
             }
+            // A stream the kill cut: its response is not there at all, unless it was stored whole just before.
+            for (String id : cut) {
+                if (!stored.containsKey(id)) {
+                    HttpResponse<String> reply = HTTP.send(
+                            HttpRequest.newBuilder(URI.create(gateway.base() + "/responses/" + id))
+                                    .timeout(Duration.ofSeconds(30))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString(UTF_8));
+                    assertThat(reply.statusCode())
+                            .as("GET %s: %s", id, reply.body())
+                            .isEqualTo(404);
+                    assertThat(readJson(reply.body()).at("/error/code").asText())
+                            .isNotEmpty();
+                    cutAndAbsent++;
+                }
+            }
+            cut.clear();
             for (String continuation : inParallel(checks)) {
                 checked.add(continuation);
                 continued++;
@@ -541,7 +567,8 @@ class CrashSafetyIT {
             String figures = String.format(
                     "CrashSafetyIT %s, seed %d: %d kills under load (the last %d %s, a SIGKILL after SIGTERM;"
                             + " +%d during the first start);"
-                            + " streams killed mid-way %d, requests cut before their first event %d,"
+                            + " streams killed mid-way %d (%d of them not stored, a 404 after the restart),"
+                            + " requests cut before their first event %d,"
                             + " non-streaming requests killed %d; responses acknowledged %d, each found stored after"
                             + " its kill and every later one, lost 0; stored though unacknowledged %d; stored"
                             + " responses read back and continued %d; time in starts %d ms, under load %d ms,"
@@ -553,6 +580,7 @@ class CrashSafetyIT {
                     stopOutcome,
                     killsDuringStart,
                     streamsKilled.get(),
+                    cutAndAbsent,
                     requestsCutBeforeAnyEvent.get(),
                     blockingKilled.get(),
                     acked.size(),
