@@ -50,6 +50,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -223,6 +224,7 @@ class CrashSafetyIT {
                 t = System.nanoTime();
                 gateway = Gateway.start(dir, databaseUrl, "start " + (round + 1));
                 startNanos += System.nanoTime() - t;
+                assertNativeLibraryCopies(1);
                 t = System.nanoTime();
                 replay(gateway, stored, checked, round);
                 checkNanos += System.nanoTime() - t;
@@ -238,10 +240,25 @@ class CrashSafetyIT {
             }
             inParallel(reads);
             gateway.stop();
+            assertNativeLibraryCopies(0);
             checkStore("after the last stop");
             assertThat(failures)
                     .as("requests that failed while the server was up (seed %d)", SEED)
                     .isEmpty();
+        }
+
+        /**
+         * SQLite's native library, extracted per run: a start removes the copies of killed runs, a clean stop its own
+         * (on PostgreSQL there is none).
+         */
+        private void assertNativeLibraryCopies(int most) throws IOException {
+            try (Stream<Path> files = Files.list(dir.resolve("tmp"))) {
+                List<String> names = files.map(file -> file.getFileName().toString())
+                        .filter(file -> file.startsWith(NativeLibraryDirectory.PREFIX) || file.startsWith("sqlite-"))
+                        .toList();
+                assertThat(names).as("copies of SQLite's native library").hasSizeLessThanOrEqualTo(most);
+                assertThat(names).noneMatch(file -> file.startsWith("sqlite-"));
+            }
         }
 
         /** Kills the first start while it opens the fresh store; the next start must not mind. */
@@ -625,6 +642,9 @@ class CrashSafetyIT {
             // Start-up speed only: the child is started a few times per test; what is tested does not depend on it.
             command.add("-XX:TieredStopAtLevel=1");
             command.add("-XX:+UseSerialGC");
+            // Its own temporary directory, where SQLite's native library goes: what kills leave there is checked.
+            Path tmp = Files.createDirectories(dir.resolve("tmp"));
+            command.add("-Djava.io.tmpdir=" + tmp);
             String jar = System.getProperty("ors.jar");
             if (jar != null) {
                 command.add("-jar");
