@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -35,8 +36,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,7 +48,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -59,10 +64,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Crash safety: the standalone server in a child process ({@code target/ors-gateway.jar} in the integration-test
- * phase, else this JVM's class path) serves concurrent streaming and non-streaming clients, continuing their own
- * conversations, and is killed with SIGKILL at a random point of that traffic, then restarted on the same store; a few
- * rounds of that, on a SQLite file and on PostgreSQL (embedded, on a random port). A first kill lands while the first
- * start migrates the empty store.
+ * phase, else this JVM's class path) serves concurrent clients, continuing their own conversations, streamed as
+ * Server-Sent Events, over WebSockets and as plain JSON, and is killed with SIGKILL at a random point of that traffic,
+ * then restarted on the same store; a few rounds of that, on a SQLite file and on PostgreSQL (embedded, on a random
+ * port). A first kill lands while the first start migrates the empty store; the last round's SIGKILL comes a random
+ * moment after a SIGTERM, while the server drains and closes its store.
  *
  * <p>After every kill, what the store holds is checked before the restart reads it, and through the restarted server:
  *
@@ -70,7 +76,8 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li><b>Nothing acknowledged is lost.</b> Every response a client saw complete ({@code response.completed}, or a
  *       200 with the JSON) is stored as the client saw it, and is replayable: {@code GET /v1/responses/{id}}, its
  *       {@code input_items}, and a continuation with {@code previous_response_id}, whose upstream request carries the
- *       whole conversation.
+ *       whole conversation. A stream cut after its {@code response.created} is a 404 after the restart, unless it was
+ *       stored whole.
  *   <li><b>Nothing half-written.</b> The gateway stores only a finished response, with its input and output items, in
  *       one transaction before the terminal event leaves. So every stored response is {@code completed}, its JSON is
  *       its row's (same id, same {@code previous_response_id}), it has exactly the one input and one output item its
@@ -82,6 +89,8 @@ import org.junit.jupiter.api.io.TempDir;
  *       foreign_key_check} finds nothing, on a copy of the files exactly as the kill left them (database, WAL, shared
  *       memory), so the restart still recovers the originals. PostgreSQL: amcheck's {@code verify_heapam} on the
  *       store's tables and {@code bt_index_check} (with {@code heapallindexed}) on their indexes find nothing.
+ *   <li><b>Nothing left behind.</b> A start removes the copy of SQLite's native library a killed run left in the
+ *       temporary directory; a clean stop removes its own.
  * </ul>
  *
  * <p>Only the kill points are random: a seeded {@link Random} picks, per round, after how many streamed events the
@@ -182,6 +191,7 @@ class CrashSafetyIT {
         private final String[] conversations = new String[CLIENTS];
 
         private final AtomicInteger streamsKilled = new AtomicInteger();
+        private final AtomicInteger socketsKilled = new AtomicInteger();
         /** The responses of the streams the last kill cut after their {@code response.created}. */
         private final Set<String> cut = ConcurrentHashMap.newKeySet();
 
@@ -341,12 +351,24 @@ class CrashSafetyIT {
                         + " says the quick brown fox jumps over the lazy dog";
                 String previous = conversations[client];
                 sent.put(text, new Sent(text, previous));
-                boolean stream = choices.nextInt(3) != 0;
-                String body = body(text, previous, stream);
+                // Half of the turns streamed as Server-Sent Events, a quarter over a WebSocket, a quarter as JSON.
+                int transport = choices.nextInt(4);
+                boolean stream = transport != 3;
                 try {
-                    Acked response = stream
-                            ? stream(gateway, text, previous, body, events, killAfterEvents, killed, killer)
-                            : blocking(gateway, text, previous, body, killed);
+                    Acked response = switch (transport) {
+                        case 0, 1 ->
+                            stream(
+                                    gateway,
+                                    text,
+                                    previous,
+                                    body(text, previous, true),
+                                    events,
+                                    killAfterEvents,
+                                    killed,
+                                    killer);
+                        case 2 -> socket(gateway, text, previous, events, killAfterEvents, killed, killer);
+                        default -> blocking(gateway, text, previous, body(text, previous, false), killed);
+                    };
                     if (response == null) {
                         return; // cut by the kill
                     }
@@ -397,8 +419,7 @@ class CrashSafetyIT {
                 Runnable killer)
                 throws IOException, InterruptedException {
             HttpResponse<InputStream> reply = HTTP.send(post(gateway, body), HttpResponse.BodyHandlers.ofInputStream());
-            boolean created = false;
-            String id = null;
+            Turn turn = new Turn(text, previous, events, killAfterEvents, killer);
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(reply.body(), UTF_8))) {
                 if (reply.statusCode() != 200) {
                     if (!killed.get()) {
@@ -407,43 +428,154 @@ class CrashSafetyIT {
                     return null;
                 }
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    if (!line.startsWith("data: {")) {
-                        continue;
-                    }
-                    JsonNode event = OrsJson.mapper().readTree(line.substring("data: ".length()));
-                    String type = event.path("type").asText();
-                    switch (type) {
-                        case "response.created" -> {
-                            created = true;
-                            id = event.path("response").path("id").asText();
-                        }
-                        case "response.completed" -> {
-                            return acked(event.path("response"), text, previous);
-                        }
-                        case "response.failed", "response.incomplete", "error" -> {
-                            failures.add(text + ": " + line);
-                            return null;
-                        }
-                        default -> {}
-                    }
-                    if (events.incrementAndGet() == killAfterEvents) {
-                        killer.run();
+                    if (line.startsWith("data: {") && turn.accept(readJson(line.substring("data: ".length())))) {
+                        return turn.result;
                     }
                 }
             } catch (IOException e) {
-                if (!killed.get() || !created) {
+                if (!killed.get() || !turn.created) {
                     throw e;
                 }
             }
-            if (!killed.get()) {
-                failures.add(text + ": the stream ended without a terminal event");
-            } else if (created) {
-                streamsKilled.incrementAndGet();
-                cut.add(id);
-            } else {
-                requestsCutBeforeAnyEvent.incrementAndGet();
+            return turn.cut(killed.get(), false);
+        }
+
+        /** The same turn over a WebSocket of its own (null when the kill cut it first). */
+        private Acked socket(
+                Gateway gateway,
+                String text,
+                String previous,
+                AtomicInteger events,
+                int killAfterEvents,
+                AtomicBoolean killed,
+                Runnable killer)
+                throws IOException, InterruptedException {
+            BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+            WebSocket.Listener listener = new WebSocket.Listener() {
+                private final StringBuilder partial = new StringBuilder();
+
+                @Override
+                public void onOpen(WebSocket webSocket) {
+                    webSocket.request(1);
+                }
+
+                @Override
+                public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                    partial.append(data);
+                    if (last) {
+                        messages.add(partial.toString());
+                        partial.setLength(0);
+                    }
+                    webSocket.request(1);
+                    return null;
+                }
+
+                @Override
+                public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                    messages.add(""); // the end, as an empty message
+                    return null;
+                }
+
+                @Override
+                public void onError(WebSocket webSocket, Throwable error) {
+                    messages.add("");
+                }
+            };
+            Map<String, Object> create = new LinkedHashMap<>();
+            create.put("type", "response.create");
+            create.put("model", "demo-model");
+            create.put("input", text);
+            if (previous != null) {
+                create.put("previous_response_id", previous);
             }
-            return null;
+            Turn turn = new Turn(text, previous, events, killAfterEvents, killer);
+            WebSocket webSocket;
+            try {
+                webSocket = HTTP.newWebSocketBuilder()
+                        .buildAsync(
+                                URI.create(gateway.base().toString().replace("http:", "ws:") + "/responses"), listener)
+                        .get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IOException("cannot open a WebSocket", e);
+            }
+            try {
+                webSocket
+                        .sendText(OrsJson.mapper().writeValueAsString(create), true)
+                        .get(30, TimeUnit.SECONDS);
+                for (String message = messages.poll(30, TimeUnit.SECONDS);
+                        message != null && !message.isEmpty();
+                        message = messages.poll(30, TimeUnit.SECONDS)) {
+                    if (turn.accept(readJson(message))) {
+                        return turn.result;
+                    }
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                if (!killed.get()) {
+                    throw new IOException("cannot send on the WebSocket", e);
+                }
+            } finally {
+                webSocket.abort();
+            }
+            return turn.cut(killed.get(), true);
+        }
+
+        /** One streamed turn's events, over SSE or a WebSocket: counted for the kill, and read for the outcome. */
+        private final class Turn {
+            private final String text;
+            private final String previous;
+            private final AtomicInteger events;
+            private final int killAfterEvents;
+            private final Runnable killer;
+            boolean created;
+            String id;
+            Acked result;
+
+            Turn(String text, String previous, AtomicInteger events, int killAfterEvents, Runnable killer) {
+                this.text = text;
+                this.previous = previous;
+                this.events = events;
+                this.killAfterEvents = killAfterEvents;
+                this.killer = killer;
+            }
+
+            /** Takes an event; true when the turn is over ({@link #result}: its response if completed, else null). */
+            boolean accept(JsonNode event) {
+                switch (event.path("type").asText()) {
+                    case "response.created" -> {
+                        created = true;
+                        id = event.path("response").path("id").asText();
+                    }
+                    case "response.completed" -> {
+                        result = acked(event.path("response"), text, previous);
+                        return true;
+                    }
+                    case "response.failed", "response.incomplete", "error" -> {
+                        failures.add(text + ": " + event);
+                        return true;
+                    }
+                    default -> {}
+                }
+                if (events.incrementAndGet() == killAfterEvents) {
+                    killer.run();
+                }
+                return false;
+            }
+
+            /** The turn ended without its terminal event: null, counted, a failure unless the kill cut it. */
+            Acked cut(boolean killed, boolean webSocket) {
+                if (!killed) {
+                    failures.add(text + ": the stream ended without a terminal event");
+                } else if (created) {
+                    streamsKilled.incrementAndGet();
+                    if (webSocket) {
+                        socketsKilled.incrementAndGet();
+                    }
+                    cut.add(id);
+                } else {
+                    requestsCutBeforeAnyEvent.incrementAndGet();
+                }
+                return null;
+            }
         }
 
         private Acked acked(JsonNode response, String text, String previous) {
@@ -584,7 +716,8 @@ class CrashSafetyIT {
             String figures = String.format(
                     "CrashSafetyIT %s, seed %d: %d kills under load (the last %d %s, a SIGKILL after SIGTERM;"
                             + " +%d during the first start);"
-                            + " streams killed mid-way %d (%d of them not stored, a 404 after the restart),"
+                            + " streams killed mid-way %d (%d of them WebSocket turns; %d not stored, a 404 after the"
+                            + " restart),"
                             + " requests cut before their first event %d,"
                             + " non-streaming requests killed %d; responses acknowledged %d, each found stored after"
                             + " its kill and every later one, lost 0; stored though unacknowledged %d; stored"
@@ -597,6 +730,7 @@ class CrashSafetyIT {
                     stopOutcome,
                     killsDuringStart,
                     streamsKilled.get(),
+                    socketsKilled.get(),
                     cutAndAbsent,
                     requestsCutBeforeAnyEvent.get(),
                     blockingKilled.get(),
@@ -662,7 +796,7 @@ class CrashSafetyIT {
             env.put("HOST", "127.0.0.1");
             env.put("PORT", "0");
             env.put("DATABASE_URL", databaseUrl);
-            env.put("ORS_WEBSOCKET", "off");
+            env.put("ORS_WEBSOCKET", "on");
             // The stop of the last round is killed within 0.4 s, long before a drain time would cancel (and store as
             // failed) the responses in progress: every stored response is completed.
             env.put("ORS_DRAIN_SECONDS", "10");
