@@ -3,12 +3,14 @@ package dev.orsgateway.examples;
 import dev.orsgateway.examples.StandaloneServer.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Locale;
@@ -75,17 +77,35 @@ final class CompactionKeys {
         return Path.of(path + ".compaction-key");
     }
 
+    /**
+     * Writes the key under a temporary name, syncs it, then links it to {@code file}: a process killed midway leaves
+     * no key file or a whole one, never an empty one that would stop every later start, and an instance starting at
+     * the same time reads a whole key. The link fails when {@code file} exists, so the first of two instances wins.
+     */
     private static void create(Path file, String content) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
+        // Owner-only from the start on POSIX (createTempFile's default), so the link is too.
+        Path temporary = Files.createTempFile(parent, file.getFileName() + ".", ".tmp");
         try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(file); // not a POSIX file system
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+                channel.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.US_ASCII)));
+                channel.force(true);
+            }
+            try {
+                Files.createLink(file, temporary);
+            } catch (FileAlreadyExistsException e) {
+                throw e;
+            } catch (UnsupportedOperationException | FileSystemException e) {
+                // No hard links here: a rename never shows half a file either, and refuses an existing target,
+                // though it checks for it first (a moment in which another instance's key could be replaced).
+                Files.move(temporary, file);
+            }
+        } finally {
+            Files.deleteIfExists(temporary);
         }
-        Files.writeString(file, content, StandardCharsets.US_ASCII, StandardOpenOption.TRUNCATE_EXISTING);
     }
 
     private static byte[] decode(String base64, String source) {

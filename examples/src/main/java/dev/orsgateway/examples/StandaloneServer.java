@@ -205,6 +205,10 @@ public final class StandaloneServer implements AutoCloseable {
             System.exit(2);
             return;
         }
+        if (settings.jdbcUrl().startsWith("jdbc:sqlite:")) {
+            // A killed run leaves its copy of SQLite's native library behind; the next start removes it.
+            NativeLibraryDirectory.prepare(Path.of(System.getProperty("java.io.tmpdir")));
+        }
         StandaloneServer server = start(settings, drainTime);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ors-shutdown"));
         String address = urlHost(settings.host());
