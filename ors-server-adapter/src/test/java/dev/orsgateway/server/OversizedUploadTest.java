@@ -5,19 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orsgateway.core.json.OrsJson;
 import dev.orsgateway.core.testing.SpecSchemas;
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -143,8 +138,8 @@ class OversizedUploadTest {
     @CsvSource({"TOMCAT, 0", "TOMCAT, 1048576", "JETTY, 0", "JETTY, 1048576"})
     void aWebSocketMessageOverTheLimitGetsItsErrorEvent(ServletContainer container, int fragment) throws Exception {
         try (Fixture f = Fixture.start(container);
-                Ws ws = Ws.connect(f.base)) {
-            ws.sendText(BODY, fragment);
+                RawWs ws = RawWs.connect(f.base)) {
+            ws.sendCreateOfLength(BODY, fragment);
             String first = ws.readText();
             assertThat(first).as("close " + ws.closeCode + " " + ws.closeReason).isNotNull();
             JsonNode error = OrsJson.mapper().readTree(first);
@@ -154,9 +149,7 @@ class OversizedUploadTest {
             assertThat(error.at("/error/code").asText()).isEqualTo("request_too_large");
 
             f.upstream.enqueueText("Still", " here");
-            byte[] small =
-                    "{\"type\":\"response.create\",\"model\":\"m\",\"input\":\"hi\"}".getBytes(StandardCharsets.UTF_8);
-            ws.sendText(small);
+            ws.sendText("{\"type\":\"response.create\",\"model\":\"m\",\"input\":\"hi\"}");
             String last;
             do {
                 last = ws.readText();
@@ -164,142 +157,6 @@ class OversizedUploadTest {
             assertThat(last)
                     .as("the next turn completed; close " + ws.closeCode)
                     .isNotNull();
-        }
-    }
-
-    /** A raw WebSocket client: writes large masked text messages as a stream, reads frames and the close code. */
-    private static final class Ws implements AutoCloseable {
-        private final Socket socket;
-        private final InputStream in;
-        private final OutputStream out;
-        int closeCode = -1;
-        String closeReason = "";
-
-        private Ws(Socket socket) throws Exception {
-            this.socket = socket;
-            this.in = socket.getInputStream();
-            this.out = socket.getOutputStream();
-        }
-
-        static Ws connect(URI base) throws Exception {
-            Socket socket = new Socket();
-            socket.setSoTimeout((int) Fixture.TIMEOUT.toMillis());
-            socket.connect(new InetSocketAddress("127.0.0.1", base.getPort()), (int) Fixture.TIMEOUT.toMillis());
-            Ws ws = new Ws(socket);
-            byte[] nonce = new byte[16];
-            ThreadLocalRandom.current().nextBytes(nonce);
-            ws.out.write(("GET " + base.getPath() + "/responses HTTP/1.1\r\nHost: 127.0.0.1:" + base.getPort()
-                            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
-                            + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            ws.out.flush();
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) {
-                int b = ws.in.read();
-                if (b < 0) {
-                    throw new EOFException("closed in the handshake: " + head);
-                }
-                head.append((char) b);
-            }
-            assertThat(head.toString()).startsWith("HTTP/1.1 101");
-            return ws;
-        }
-
-        void sendText(byte[] payload) throws Exception {
-            frame(true, 0x1, payload, payload.length);
-            out.flush();
-        }
-
-        /**
-         * A text message of {@code length} bytes ({@code "x"} inside a JSON string), in one frame ({@code fragment}
-         * 0) or in frames of {@code fragment} bytes.
-         */
-        void sendText(int length, int fragment) throws Exception {
-            byte[] prefix =
-                    "{\"type\":\"response.create\",\"model\":\"m\",\"input\":\"".getBytes(StandardCharsets.UTF_8);
-            byte[] message = new byte[length];
-            Arrays.fill(message, (byte) 'x');
-            System.arraycopy(prefix, 0, message, 0, prefix.length);
-            message[length - 2] = '"';
-            message[length - 1] = '}';
-            int size = fragment == 0 ? length : fragment;
-            for (int offset = 0; offset < length; offset += size) {
-                int n = Math.min(size, length - offset);
-                frame(
-                        offset + n == length,
-                        offset == 0 ? 0x1 : 0x0,
-                        Arrays.copyOfRange(message, offset, offset + n),
-                        n);
-            }
-            out.flush();
-        }
-
-        private void frame(boolean fin, int opcode, byte[] payload, int length) throws Exception {
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            head.write((fin ? 0x80 : 0) | opcode);
-            if (length < 126) {
-                head.write(0x80 | length);
-            } else if (length < 65536) {
-                head.write(0x80 | 126);
-                head.write(length >>> 8);
-                head.write(length);
-            } else {
-                head.write(0x80 | 127);
-                for (int shift = 56; shift >= 0; shift -= 8) {
-                    head.write((int) ((long) length >>> shift));
-                }
-            }
-            byte[] mask = new byte[4];
-            ThreadLocalRandom.current().nextBytes(mask);
-            head.write(mask);
-            out.write(head.toByteArray());
-            for (int i = 0; i < length; i++) {
-                payload[i] ^= mask[i & 3];
-            }
-            out.write(payload, 0, length);
-        }
-
-        /** The next text message (fragments joined; pings skipped), or null once the server closed. */
-        String readText() throws Exception {
-            ByteArrayOutputStream message = new ByteArrayOutputStream();
-            while (true) {
-                int first = in.read();
-                if (first < 0) {
-                    return null;
-                }
-                int opcode = first & 0x0F;
-                long length = in.read() & 0x7F;
-                if (length == 126) {
-                    length = (in.read() << 8) | in.read();
-                } else if (length == 127) {
-                    length = 0;
-                    for (int i = 0; i < 8; i++) {
-                        length = (length << 8) | in.read();
-                    }
-                }
-                byte[] payload = in.readNBytes((int) length);
-                if (payload.length != length) {
-                    throw new EOFException("closed inside a frame");
-                }
-                if (opcode == 0x8) {
-                    if (payload.length >= 2) {
-                        closeCode = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
-                        closeReason = new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
-                    }
-                    return null;
-                }
-                if (opcode == 0x1 || opcode == 0x0) {
-                    message.write(payload);
-                    if ((first & 0x80) != 0) {
-                        return message.toString(StandardCharsets.UTF_8);
-                    }
-                }
-            }
-        }
-
-        @Override
-        public void close() throws java.io.IOException {
-            socket.close();
         }
     }
 }

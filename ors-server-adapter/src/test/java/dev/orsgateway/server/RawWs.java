@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -22,6 +23,10 @@ final class RawWs implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
+    /** The status code and reason of the server's close frame, once {@link #readText} met it; -1 before. */
+    int closeCode = -1;
+
+    String closeReason = "";
 
     private RawWs(Socket socket) throws Exception {
         this.socket = socket;
@@ -29,10 +34,20 @@ final class RawWs implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    /** Connects to {@code /v1/responses} of {@code base} with a receive buffer of {@code receiveBuffer} bytes. */
+    /** Connects to {@code /v1/responses} of {@code base}. */
+    static RawWs connect(URI base) throws Exception {
+        return connect(base, 0);
+    }
+
+    /**
+     * Connects to {@code /v1/responses} of {@code base} with a receive buffer of {@code receiveBuffer} bytes (0: the
+     * system's).
+     */
     static RawWs connect(URI base, int receiveBuffer) throws Exception {
         Socket socket = new Socket();
-        socket.setReceiveBufferSize(receiveBuffer);
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
         socket.setSoTimeout((int) Fixture.TIMEOUT.toMillis());
         socket.connect(new InetSocketAddress("127.0.0.1", base.getPort()), (int) Fixture.TIMEOUT.toMillis());
         RawWs ws = new RawWs(socket);
@@ -58,28 +73,53 @@ final class RawWs implements AutoCloseable {
     /** Sends one text message in one masked frame. */
     void sendText(String text) throws Exception {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write(0x81);
-        if (payload.length < 126) {
-            frame.write(0x80 | payload.length);
-        } else if (payload.length < 65536) {
-            frame.write(0x80 | 126);
-            frame.write(payload.length >>> 8);
-            frame.write(payload.length);
+        frame(true, 0x1, payload, payload.length);
+        out.flush();
+    }
+
+    /**
+     * Sends a {@code response.create} text message of {@code length} bytes ({@code "x"} inside its input string), in
+     * one frame ({@code fragment} 0) or in frames of {@code fragment} bytes, written as it goes.
+     */
+    void sendCreateOfLength(int length, int fragment) throws Exception {
+        byte[] prefix = "{\"type\":\"response.create\",\"model\":\"m\",\"input\":\"".getBytes(StandardCharsets.UTF_8);
+        byte[] message = new byte[length];
+        Arrays.fill(message, (byte) 'x');
+        System.arraycopy(prefix, 0, message, 0, prefix.length);
+        message[length - 2] = '"';
+        message[length - 1] = '}';
+        int size = fragment == 0 ? length : fragment;
+        for (int offset = 0; offset < length; offset += size) {
+            int n = Math.min(size, length - offset);
+            frame(offset + n == length, offset == 0 ? 0x1 : 0x0, Arrays.copyOfRange(message, offset, offset + n), n);
+        }
+        out.flush();
+    }
+
+    /** Writes one masked frame of {@code payload}'s first {@code length} bytes (masking them in place). */
+    private void frame(boolean fin, int opcode, byte[] payload, int length) throws Exception {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        head.write((fin ? 0x80 : 0) | opcode);
+        if (length < 126) {
+            head.write(0x80 | length);
+        } else if (length < 65536) {
+            head.write(0x80 | 126);
+            head.write(length >>> 8);
+            head.write(length);
         } else {
-            frame.write(0x80 | 127);
+            head.write(0x80 | 127);
             for (int shift = 56; shift >= 0; shift -= 8) {
-                frame.write((int) ((long) payload.length >>> shift));
+                head.write((int) ((long) length >>> shift));
             }
         }
         byte[] mask = new byte[4];
         ThreadLocalRandom.current().nextBytes(mask);
-        frame.write(mask);
-        for (int i = 0; i < payload.length; i++) {
-            frame.write(payload[i] ^ mask[i % 4]);
+        head.write(mask);
+        out.write(head.toByteArray());
+        for (int i = 0; i < length; i++) {
+            payload[i] ^= mask[i & 3];
         }
-        out.write(frame.toByteArray());
-        out.flush();
+        out.write(payload, 0, length);
     }
 
     /** The next text message (fragments joined; pings skipped), or null once the server closed. */
@@ -105,6 +145,10 @@ final class RawWs implements AutoCloseable {
                 throw new EOFException("closed inside a frame");
             }
             if (opcode == 0x8) {
+                if (payload.length >= 2) {
+                    closeCode = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
+                    closeReason = new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
+                }
                 return null;
             }
             if (opcode == 0x1 || opcode == 0x0) {

@@ -6,13 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orsgateway.core.testing.FakeChatServer;
 import dev.orsgateway.core.testing.FakeChatServer.Reply;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -29,8 +26,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class OrsStarterHttpTest {
-    private static final FakeChatServer upstream = start();
-    private static final Path dir = tempDir();
+    private static final FakeChatServer upstream = TestUpstreams.start();
+    private static final Path dir = TestUpstreams.tempDir("ors-starter");
 
     @SpringBootApplication
     static class App {}
@@ -54,16 +51,11 @@ class OrsStarterHttpTest {
     @Test
     void answersAResponseOverHttp() throws Exception {
         upstream.dispatch(recorded -> recorded.body().contains("\"stream\":true")
-                ? Reply.sse(chunk("{\"role\":\"assistant\",\"content\":\"Hello from \"}", "null")
-                        + chunk("{\"content\":\"the upstream\"}", "null")
-                        + chunk("{}", "\"stop\"")
+                ? Reply.sse(TestUpstreams.chunk("{\"role\":\"assistant\",\"content\":\"Hello from \"}", "null")
+                        + TestUpstreams.chunk("{\"content\":\"the upstream\"}", "null")
+                        + TestUpstreams.chunk("{}", "\"stop\"")
                         + "data: [DONE]\n\n")
-                : Reply.json(
-                        200,
-                        "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"scripted\","
-                                + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
-                                + "\"Hello from the upstream\"},\"finish_reason\":\"stop\"}],"
-                                + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4,\"total_tokens\":7}}"));
+                : Reply.json(200, TestUpstreams.completion("Hello from the upstream")));
         HttpClient client =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -97,26 +89,5 @@ class OrsStarterHttpTest {
             request.header("Authorization", "Bearer " + key);
         }
         return request.build();
-    }
-
-    private static String chunk(String delta, String finishReason) {
-        return "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"scripted\","
-                + "\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":" + finishReason + "}]}\n\n";
-    }
-
-    private static FakeChatServer start() {
-        try {
-            return FakeChatServer.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("ors-starter");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

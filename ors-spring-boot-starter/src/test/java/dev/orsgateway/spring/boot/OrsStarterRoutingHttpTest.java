@@ -6,14 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orsgateway.core.testing.FakeChatServer;
 import dev.orsgateway.core.testing.FakeChatServer.Reply;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,9 +36,9 @@ import org.springframework.test.context.DynamicPropertySource;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class OrsStarterRoutingHttpTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final FakeChatServer down = start();
-    private static final FakeChatServer up = start();
-    private static final Path dir = tempDir();
+    private static final FakeChatServer down = TestUpstreams.start();
+    private static final FakeChatServer up = TestUpstreams.start();
+    private static final Path dir = TestUpstreams.tempDir("ors-starter-routing");
 
     @SpringBootApplication
     static class App {}
@@ -72,7 +69,7 @@ class OrsStarterRoutingHttpTest {
     void fallsBackToTheNextUpstreamOfTheRouteOverHttp() throws Exception {
         down.dispatch(
                 recorded -> Reply.json(503, "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}"));
-        up.dispatch(recorded -> Reply.json(200, completion("Served by the fallback")));
+        up.dispatch(recorded -> Reply.json(200, TestUpstreams.completion("Served by the fallback")));
         HttpClient client =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -96,9 +93,9 @@ class OrsStarterRoutingHttpTest {
     void servesTheWebSocketModeUnderTheSamePathAndContinuesAConversation() throws Exception {
         down.dispatch(
                 recorded -> Reply.json(503, "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}"));
-        up.dispatch(recorded -> Reply.sse(chunk("{\"role\":\"assistant\",\"content\":\"Hello \"}", "null")
-                + chunk("{\"content\":\"over a socket\"}", "null")
-                + chunk("{}", "\"stop\"")
+        up.dispatch(recorded -> Reply.sse(TestUpstreams.chunk("{\"role\":\"assistant\",\"content\":\"Hello \"}", "null")
+                + TestUpstreams.chunk("{\"content\":\"over a socket\"}", "null")
+                + TestUpstreams.chunk("{}", "\"stop\"")
                 + "data: [DONE]\n\n"));
         BlockingQueue<String> messages = new LinkedBlockingQueue<>();
         WebSocket socket = HttpClient.newHttpClient()
@@ -163,34 +160,6 @@ class OrsStarterRoutingHttpTest {
             }
             webSocket.request(1);
             return null;
-        }
-    }
-
-    private static String completion(String text) {
-        return "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"llama3.2\","
-                + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + text
-                + "\"},\"finish_reason\":\"stop\"}],"
-                + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4,\"total_tokens\":7}}";
-    }
-
-    private static String chunk(String delta, String finishReason) {
-        return "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"llama3.2\","
-                + "\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":" + finishReason + "}]}\n\n";
-    }
-
-    private static FakeChatServer start() {
-        try {
-            return FakeChatServer.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("ors-starter-routing");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
