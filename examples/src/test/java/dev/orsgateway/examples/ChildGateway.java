@@ -122,11 +122,6 @@ final class ChildGateway {
         return URI.create("http://127.0.0.1:" + port.join() + "/v1");
     }
 
-    /** What the server wrote so far. */
-    List<String> log() {
-        return List.copyOf(log);
-    }
-
     /** SIGKILL, and waits for the process to be gone; returns its exit status (137 when the kill ended it). */
     int kill() {
         process.destroyForcibly();

@@ -267,7 +267,8 @@ class ScaleOutTest {
             // Its client sees the connection end without a terminal event, and its upstream sees it go.
             assertThat(killed.readUntil("response.completed")).isFalse();
             assertThat(killed.types()).doesNotContain("response.completed", "response.failed", "response.incomplete");
-            assertThat(upstream.awaitClientDisconnect(Duration.ofSeconds(30))).isTrue();
+            assertThat(chatRequestWith("Cut me.").awaitOutcome(Duration.ofSeconds(30)))
+                    .isEqualTo(RecordedRequest.Outcome.CLIENT_DISCONNECTED);
 
             // The survivor serves meanwhile: every conversation continues there, with its whole chain replayed,
             // including the turns the killed instance wrote, and new conversations start.
