@@ -230,7 +230,9 @@ class ScaleOutTest {
         // The second instance in a child process, on the same database, so that it can be killed.
         second.close();
         second = null;
+        long startNanos = System.nanoTime();
         ChildGateway victim = ChildGateway.start(dir, environment(database), "victim");
+        long victimStartMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         ChildGateway restarted = null;
         try {
             String survivor = base(first);
@@ -300,7 +302,9 @@ class ScaleOutTest {
                     .isZero();
 
             // Restarted on the same database, the killed instance serves the conversations too.
+            startNanos = System.nanoTime();
             restarted = ChildGateway.start(dir, environment(database), "restarted");
+            long restartMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
             assertThat(status(restarted.base().toString(), "/responses/" + killedId))
                     .isEqualTo(404);
             int servedByRestarted = 0;
@@ -327,7 +331,8 @@ class ScaleOutTest {
                             + " requests served by the survivor while the other was down %d (1 of them a stream open"
                             + " across the kill, completed); conversations continued after the kill %d on the"
                             + " survivor, then %d on the restarted instance and %d on the survivor again, each"
-                            + " replaying its whole chain; responses acknowledged %d, lost %d%n",
+                            + " replaying its whole chain; responses acknowledged %d, lost %d; the child process"
+                            + " started in %d ms, restarted in %d ms%n",
                     eventsBeforeKill,
                     killedId,
                     servedWhileDown,
@@ -335,7 +340,9 @@ class ScaleOutTest {
                     servedByRestarted,
                     servedBySurvivorAfter,
                     acknowledged.size(),
-                    lost);
+                    lost,
+                    victimStartMillis,
+                    restartMillis);
         } finally {
             victim.killIfAlive();
             if (restarted != null) {
