@@ -38,7 +38,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -53,8 +52,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,7 +105,6 @@ class CrashSafetyIT {
     /** Whatever the timing, a round's load ends with a kill after this long. */
     private static final Duration LONGEST_ROUND = Duration.ofSeconds(15);
 
-    private static final Pattern LISTENING = Pattern.compile("listening on https?://[^\\s:/]+:(\\d+)/v1");
     /** The store's first query (jOOQ logs the dialect): from here the first start migrates and makes its key file. */
     private static final String STORE_OPENING = "Database version is supported";
 
@@ -221,7 +217,7 @@ class CrashSafetyIT {
             killDuringFirstStart();
             Set<String> checked = new HashSet<>();
             long t = System.nanoTime();
-            Gateway gateway = Gateway.start(dir, databaseUrl, "start 1");
+            ChildGateway gateway = start(dir, databaseUrl, "start 1");
             startNanos += System.nanoTime() - t;
             for (int round = 1; round <= rounds; round++) {
                 t = System.nanoTime();
@@ -232,7 +228,7 @@ class CrashSafetyIT {
                 Map<String, Stored> stored = checkStore("after kill " + round);
                 checkNanos += System.nanoTime() - t;
                 t = System.nanoTime();
-                gateway = Gateway.start(dir, databaseUrl, "start " + (round + 1));
+                gateway = start(dir, databaseUrl, "start " + (round + 1));
                 startNanos += System.nanoTime() - t;
                 assertNativeLibraryCopies(1);
                 t = System.nanoTime();
@@ -240,7 +236,7 @@ class CrashSafetyIT {
                 checkNanos += System.nanoTime() - t;
             }
             // The last server: everything acknowledged in any round is still there, then a clean stop.
-            Gateway last = gateway;
+            ChildGateway last = gateway;
             List<Callable<Void>> reads = new ArrayList<>();
             for (Acked response : acked.values()) {
                 reads.add(() -> {
@@ -273,8 +269,8 @@ class CrashSafetyIT {
 
         /** Kills the first start while it opens the fresh store; the next start must not mind. */
         private void killDuringFirstStart() throws Exception {
-            Gateway starting = Gateway.launch(dir, databaseUrl, "start 0");
-            starting.awaitStoreOpening();
+            ChildGateway starting = launch(dir, databaseUrl, "start 0");
+            starting.awaitLineOrListening(STORE_OPENING);
             // Not for ordering: the random point of the migration and the key file's making where the kill lands.
             Thread.sleep(random.nextInt(150));
             starting.kill();
@@ -287,7 +283,7 @@ class CrashSafetyIT {
          * {@code duringStop}, that client asks the server to stop (SIGTERM) instead, and the SIGKILL follows a random
          * moment later, while it drains its open responses and closes its store (or once it has stopped).
          */
-        private void load(Gateway gateway, int round, boolean duringStop) throws Exception {
+        private void load(ChildGateway gateway, int round, boolean duringStop) throws Exception {
             int killAfterEvents = 20 + random.nextInt(280);
             long stopToKillMillis = random.nextInt(400);
             AtomicInteger events = new AtomicInteger();
@@ -335,7 +331,7 @@ class CrashSafetyIT {
         }
 
         private void client(
-                Gateway gateway,
+                ChildGateway gateway,
                 int round,
                 int client,
                 Random choices,
@@ -390,7 +386,7 @@ class CrashSafetyIT {
             }
         }
 
-        private Acked blocking(Gateway gateway, String text, String previous, String body, AtomicBoolean killed)
+        private Acked blocking(ChildGateway gateway, String text, String previous, String body, AtomicBoolean killed)
                 throws IOException, InterruptedException {
             HttpResponse<String> reply = HTTP.send(post(gateway, body), HttpResponse.BodyHandlers.ofString(UTF_8));
             if (reply.statusCode() != 200) {
@@ -409,7 +405,7 @@ class CrashSafetyIT {
 
         /** Reads a stream to its terminal event (null when the kill cut it first). */
         private Acked stream(
-                Gateway gateway,
+                ChildGateway gateway,
                 String text,
                 String previous,
                 String body,
@@ -442,7 +438,7 @@ class CrashSafetyIT {
 
         /** The same turn over a WebSocket of its own (null when the kill cut it first). */
         private Acked socket(
-                Gateway gateway,
+                ChildGateway gateway,
                 String text,
                 String previous,
                 AtomicInteger events,
@@ -624,7 +620,7 @@ class CrashSafetyIT {
         }
 
         /** Through the restarted server: the responses stored by the round just killed, read back and continued. */
-        private void replay(Gateway gateway, Map<String, Stored> stored, Set<String> checked, int round)
+        private void replay(ChildGateway gateway, Map<String, Stored> stored, Set<String> checked, int round)
                 throws Exception {
             List<Callable<String>> checks = new ArrayList<>();
             for (Stored response : stored.values()) {
@@ -661,7 +657,7 @@ class CrashSafetyIT {
         }
 
         /** Reads back one stored response and continues it; returns the continuation's id. */
-        private String replay(Gateway gateway, Map<String, Stored> stored, Stored response, Acked seen, int round)
+        private String replay(ChildGateway gateway, Map<String, Stored> stored, Stored response, Acked seen, int round)
                 throws Exception {
             if (seen != null) {
                 assertRetrievable(gateway, seen);
@@ -684,7 +680,7 @@ class CrashSafetyIT {
             return continuation.path("id").asText();
         }
 
-        private void assertRetrievable(Gateway gateway, Acked seen) throws Exception {
+        private void assertRetrievable(ChildGateway gateway, Acked seen) throws Exception {
             JsonNode got = getJson(gateway, "/responses/" + seen.id());
             assertThat(got.path("id").asText()).isEqualTo(seen.id());
             assertThat(got.path("status").asText()).isEqualTo("completed");
@@ -749,129 +745,23 @@ class CrashSafetyIT {
 
     // ---- the server in a child process
 
-    private static final class Gateway {
-        private final Process process;
-        private final List<String> log = new CopyOnWriteArrayList<>();
-        private final CompletableFuture<Integer> port = new CompletableFuture<>();
-        private final Map<String, CompletableFuture<Void>> awaited = new ConcurrentHashMap<>();
+    private static ChildGateway start(Path dir, String databaseUrl, String name) throws Exception {
+        return ChildGateway.start(dir, environment(databaseUrl), name);
+    }
 
-        private Gateway(Process process) {
-            this.process = process;
-        }
+    private static ChildGateway launch(Path dir, String databaseUrl, String name) throws IOException {
+        return ChildGateway.launch(dir, environment(databaseUrl), name);
+    }
 
-        static Gateway start(Path dir, String databaseUrl, String name) throws Exception {
-            Gateway gateway = launch(dir, databaseUrl, name);
-            try {
-                gateway.port.get(90, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                gateway.kill();
-                throw new AssertionError(name + " did not start: " + String.join("\n", gateway.log), e);
-            }
-            return gateway;
-        }
-
-        static Gateway launch(Path dir, String databaseUrl, String name) throws IOException {
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            // Start-up speed only: the child is started a few times per test; what is tested does not depend on it.
-            command.add("-XX:TieredStopAtLevel=1");
-            command.add("-XX:+UseSerialGC");
-            // Its own temporary directory, where SQLite's native library goes: what kills leave there is checked.
-            Path tmp = Files.createDirectories(dir.resolve("tmp"));
-            command.add("-Djava.io.tmpdir=" + tmp);
-            String jar = System.getProperty("ors.jar");
-            if (jar != null) {
-                command.add("-jar");
-                command.add(jar);
-            } else {
-                command.add("-cp");
-                command.add(System.getProperty("java.class.path"));
-                command.add(StandaloneServer.class.getName());
-            }
-            ProcessBuilder builder =
-                    new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-            Map<String, String> env = builder.environment();
-            env.keySet().removeIf(key -> key.startsWith("ORS_") || key.equals("OPENAI_API_KEY"));
-            env.put("UPSTREAM_URL", upstream.baseUrl().toString());
-            env.put("HOST", "127.0.0.1");
-            env.put("PORT", "0");
-            env.put("DATABASE_URL", databaseUrl);
-            env.put("ORS_WEBSOCKET", "on");
-            // The stop of the last round is killed within 0.4 s, long before a drain time would cancel (and store as
-            // failed) the responses in progress: every stored response is completed.
-            env.put("ORS_DRAIN_SECONDS", "10");
-            Gateway gateway = new Gateway(builder.start());
-            Thread reader = new Thread(gateway::readLog, "crash-test-" + name);
-            reader.setDaemon(true);
-            reader.start();
-            return gateway;
-        }
-
-        private void readLog() {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), UTF_8))) {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    log.add(line);
-                    Matcher matcher = LISTENING.matcher(line);
-                    if (matcher.find()) {
-                        port.complete(Integer.parseInt(matcher.group(1)));
-                    }
-                    for (Map.Entry<String, CompletableFuture<Void>> wait : awaited.entrySet()) {
-                        if (line.contains(wait.getKey())) {
-                            wait.getValue().complete(null);
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                // the process is gone
-            }
-            port.completeExceptionally(new IllegalStateException("exited before listening"));
-            awaited.values().forEach(wait -> wait.completeExceptionally(new IllegalStateException("exited")));
-        }
-
-        /** Waits until the store opens (or, should its log line change, until the server listens). */
-        void awaitStoreOpening() throws Exception {
-            CompletableFuture<Void> wait = awaited.computeIfAbsent(STORE_OPENING, t -> new CompletableFuture<>());
-            if (log.stream().anyMatch(line -> line.contains(STORE_OPENING))) {
-                return;
-            }
-            try {
-                CompletableFuture.anyOf(wait, port).get(90, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new AssertionError("the server did not open its store: " + String.join("\n", log), e);
-            }
-        }
-
-        URI base() {
-            return URI.create("http://127.0.0.1:" + port.join() + "/v1");
-        }
-
-        /** SIGKILL, and waits for the process to be gone; returns its exit status (137 when the kill ended it). */
-        int kill() {
-            process.destroyForcibly();
-            try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    throw new AssertionError("the server outlived SIGKILL");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-            return process.exitValue();
-        }
-
-        /** SIGTERM, without waiting: the server drains its open responses and closes its store. */
-        void terminate() {
-            process.toHandle().destroy();
-        }
-
-        /** SIGTERM: the clean stop. */
-        void stop() throws InterruptedException {
-            process.toHandle().destroy();
-            assertThat(process.waitFor(60, TimeUnit.SECONDS))
-                    .as("the server stops")
-                    .isTrue();
-            assertThat(process.exitValue()).as(String.join("\n", log)).isIn(0, 143);
-        }
+    private static Map<String, String> environment(String databaseUrl) {
+        Map<String, String> env = new HashMap<>();
+        env.put("UPSTREAM_URL", upstream.baseUrl().toString());
+        env.put("DATABASE_URL", databaseUrl);
+        env.put("ORS_WEBSOCKET", "on");
+        // The stop of the last round is killed within 0.4 s, long before a drain time would cancel (and store as
+        // failed) the responses in progress: every stored response is completed.
+        env.put("ORS_DRAIN_SECONDS", "10");
+        return env;
     }
 
     // ---- the stores
@@ -1062,7 +952,7 @@ class CrashSafetyIT {
 
     // ---- HTTP and JSON
 
-    private static HttpRequest post(Gateway gateway, String body) {
+    private static HttpRequest post(ChildGateway gateway, String body) {
         return HttpRequest.newBuilder(URI.create(gateway.base() + "/responses"))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
@@ -1070,7 +960,7 @@ class CrashSafetyIT {
                 .build();
     }
 
-    private static JsonNode getJson(Gateway gateway, String path) throws Exception {
+    private static JsonNode getJson(ChildGateway gateway, String path) throws Exception {
         HttpResponse<String> reply = HTTP.send(
                 HttpRequest.newBuilder(URI.create(gateway.base() + path))
                         .timeout(Duration.ofSeconds(30))

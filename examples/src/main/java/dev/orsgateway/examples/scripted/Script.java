@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * What {@link ScriptedChatServer} answers to one request. A script is immutable: every method returns a new script,
@@ -78,7 +79,9 @@ public final class Script {
     enum Cut {
         NONE,
         DIE,
-        STALL
+        STALL,
+        /** Not an end: the stream waits for its release, then goes on. */
+        HOLD
     }
 
     private final List<Part> parts;
@@ -91,6 +94,7 @@ public final class Script {
     private final HttpError httpError;
     private final Map<String, String> headers;
     private final String model;
+    private final CountDownLatch release;
 
     private Script(
             List<Part> parts,
@@ -102,7 +106,8 @@ public final class Script {
             Duration chunkDelay,
             HttpError httpError,
             Map<String, String> headers,
-            String model) {
+            String model,
+            CountDownLatch release) {
         this.parts = List.copyOf(parts);
         this.finishReason = finishReason;
         this.usage = usage;
@@ -113,14 +118,16 @@ public final class Script {
         this.httpError = httpError;
         this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
         this.model = model;
+        this.release = release;
     }
 
     private static Script of(Part part) {
-        return new Script(List.of(part), null, null, Cut.NONE, 0, true, Duration.ZERO, null, Map.of(), null);
+        return new Script(List.of(part), null, null, Cut.NONE, 0, true, Duration.ZERO, null, Map.of(), null, null);
     }
 
     private Script with(List<Part> newParts) {
-        return new Script(newParts, finishReason, usage, cut, cutAfter, done, chunkDelay, httpError, headers, model);
+        return new Script(
+                newParts, finishReason, usage, cut, cutAfter, done, chunkDelay, httpError, headers, model, release);
     }
 
     private Script then(Part part) {
@@ -240,7 +247,7 @@ public final class Script {
         if (error.status() < 100 || error.status() > 599) {
             throw new IllegalArgumentException("status " + error.status());
         }
-        return new Script(List.of(), null, null, Cut.NONE, 0, true, Duration.ZERO, error, Map.of(), null);
+        return new Script(List.of(), null, null, Cut.NONE, 0, true, Duration.ZERO, error, Map.of(), null, null);
     }
 
     /**
@@ -367,7 +374,8 @@ public final class Script {
                 chunkDelay,
                 httpError,
                 headers,
-                model);
+                model,
+                release);
     }
 
     /**
@@ -398,7 +406,8 @@ public final class Script {
                 chunkDelay,
                 httpError,
                 headers,
-                model);
+                model,
+                release);
     }
 
     /**
@@ -429,7 +438,34 @@ public final class Script {
         if (n < 0) {
             throw new IllegalArgumentException("n < 0");
         }
-        return new Script(parts, finishReason, usage, newCut, n, done, chunkDelay, httpError, headers, model);
+        return new Script(parts, finishReason, usage, newCut, n, done, chunkDelay, httpError, headers, model, null);
+    }
+
+    /**
+     * Sends the first {@code n} events of the stream, then nothing until {@code release} is counted down (or the
+     * client disconnects, or the server closes), then the rest as usual: a stream that stays open for as long as a
+     * test needs, and then completes. A non-streaming request gets its answer once released.
+     *
+     * @param n how many events to send before waiting, at least 0
+     * @param release what the stream waits for
+     * @return a new script
+     */
+    public Script holdingAfter(int n, CountDownLatch release) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n < 0");
+        }
+        return new Script(
+                parts,
+                finishReason,
+                usage,
+                Cut.HOLD,
+                n,
+                done,
+                chunkDelay,
+                httpError,
+                headers,
+                model,
+                Objects.requireNonNull(release, "release"));
     }
 
     /**
@@ -438,7 +474,8 @@ public final class Script {
      * @return a new script
      */
     public Script withoutDone() {
-        return new Script(parts, finishReason, usage, cut, cutAfter, false, chunkDelay, httpError, headers, model);
+        return new Script(
+                parts, finishReason, usage, cut, cutAfter, false, chunkDelay, httpError, headers, model, release);
     }
 
     /**
@@ -451,7 +488,7 @@ public final class Script {
         if (delay.isNegative()) {
             throw new IllegalArgumentException("negative delay");
         }
-        return new Script(parts, finishReason, usage, cut, cutAfter, done, delay, httpError, headers, model);
+        return new Script(parts, finishReason, usage, cut, cutAfter, done, delay, httpError, headers, model, release);
     }
 
     /**
@@ -464,7 +501,8 @@ public final class Script {
     public Script header(String name, String value) {
         Map<String, String> newHeaders = new LinkedHashMap<>(headers);
         newHeaders.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
-        return new Script(parts, finishReason, usage, cut, cutAfter, done, chunkDelay, httpError, newHeaders, model);
+        return new Script(
+                parts, finishReason, usage, cut, cutAfter, done, chunkDelay, httpError, newHeaders, model, release);
     }
 
     /**
@@ -484,7 +522,8 @@ public final class Script {
                 chunkDelay,
                 httpError,
                 headers,
-                Objects.requireNonNull(model, "model"));
+                Objects.requireNonNull(model, "model"),
+                release);
     }
 
     // ---- package-private accessors for the server ------------------------------------------------------------
@@ -507,6 +546,10 @@ public final class Script {
 
     int cutAfter() {
         return cutAfter;
+    }
+
+    CountDownLatch release() {
+        return release;
     }
 
     boolean sendsDone() {

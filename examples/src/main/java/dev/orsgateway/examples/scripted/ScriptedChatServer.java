@@ -495,8 +495,17 @@ public final class ScriptedChatServer implements AutoCloseable {
         exchange.sendResponseHeaders(200, 0);
         OutputStream out = exchange.getResponseBody();
         List<String> events = rendered.events();
-        int count = script.cutKind() == Script.Cut.NONE ? events.size() : Math.min(script.cutAfter(), events.size());
+        Script.Cut cut = script.cutKind();
+        int count = cut == Script.Cut.NONE || cut == Script.Cut.HOLD
+                ? events.size()
+                : Math.min(script.cutAfter(), events.size());
         for (int i = 0; i < count; i++) {
+            if (cut == Script.Cut.HOLD && i == script.cutAfter()) {
+                RecordedRequest.Outcome gone = hold(link, script.release());
+                if (gone != null) {
+                    return gone;
+                }
+            }
             RecordedRequest.Outcome interrupted = pause(link, script.delay());
             if (interrupted != null) {
                 return interrupted;
@@ -511,6 +520,14 @@ public final class ScriptedChatServer implements AutoCloseable {
                 return RecordedRequest.Outcome.DIED;
             case STALL:
                 return stall(link);
+            case HOLD:
+                if (script.cutAfter() >= events.size()) {
+                    RecordedRequest.Outcome gone = hold(link, script.release());
+                    if (gone != null) {
+                        return gone;
+                    }
+                }
+                break;
             default:
                 break;
         }
@@ -531,6 +548,16 @@ public final class ScriptedChatServer implements AutoCloseable {
                 return RecordedRequest.Outcome.DIED;
             case STALL:
                 return stall(link);
+            case HOLD:
+                RecordedRequest.Outcome gone = hold(link, script.release());
+                if (gone != null) {
+                    return gone;
+                }
+                return send(
+                        exchange,
+                        200,
+                        "application/json",
+                        rendered.completionBody().getBytes(UTF_8));
             default:
                 return send(
                         exchange,
@@ -608,6 +635,22 @@ public final class ScriptedChatServer implements AutoCloseable {
                     closed.await(STALL_CHECK_MILLIS, TimeUnit.MILLISECONDS);
                 }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return RecordedRequest.Outcome.SERVER_CLOSED;
+        }
+    }
+
+    /** Waits for the release; the outcome when the connection ends or the server closes first, else {@code null}. */
+    private RecordedRequest.Outcome hold(ConnectionRelay.Link link, CountDownLatch release) {
+        try {
+            while (!release.await(STALL_CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
+                RecordedRequest.Outcome gone = ended(link);
+                if (gone != null) {
+                    return gone;
+                }
+            }
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return RecordedRequest.Outcome.SERVER_CLOSED;

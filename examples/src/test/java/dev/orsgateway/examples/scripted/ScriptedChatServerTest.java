@@ -38,6 +38,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -504,6 +506,37 @@ class ScriptedChatServerTest {
             assertThat(rest).doesNotContain("data: [DONE]");
         });
         assertThat(server.clientDisconnects()).isZero();
+    }
+
+    @Test
+    void aHeldStreamGoesOnWhenReleased() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        server.enqueue(Script.text("a ", "b").holdingAfter(1, release));
+        HttpResponse<InputStream> response =
+                CLIENT.send(request(userRequest("Hi").stream(true)), HttpResponse.BodyHandlers.ofInputStream());
+        BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), UTF_8));
+        assertThat(reader.readLine()).startsWith("data: {");
+        RecordedRequest recorded = server.takeRequest();
+        assertThat(recorded.outcome()).isEmpty(); // held
+
+        release.countDown();
+
+        List<String> rest = new ArrayList<>();
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+            rest.add(line);
+        }
+        assertThat(rest).contains("data: [DONE]");
+        assertThat(String.join("\n", rest)).contains("\"b\"");
+        assertThat(recorded.awaitOutcome(WAIT)).isEqualTo(RecordedRequest.Outcome.COMPLETED);
+
+        // Held without a stream: the answer comes once released.
+        CountDownLatch later = new CountDownLatch(1);
+        server.enqueue(Script.text("c").holdingAfter(0, later));
+        var pending = CLIENT.sendAsync(request(userRequest("Hi")), HttpResponse.BodyHandlers.ofString());
+        RecordedRequest held = server.takeRequest();
+        assertThat(held.outcome()).isEmpty();
+        later.countDown();
+        assertThat(pending.get(5, TimeUnit.SECONDS).body()).contains("\"c\"");
     }
 
     @Test
