@@ -495,7 +495,7 @@ public final class OrsHandler {
 
     private void onBody(Exchange exchange, byte[] bytes, int length, String owner, RequestLog log) {
         try {
-            CreateResponseRequest request = RequestParser.parse(bytes, length);
+            CreateResponseRequest request = RequestParser.parse(bytes, length, gateway.requestLimits());
             if (request.isStreaming()) {
                 log.streaming();
                 Flow.Publisher<ResponseEvent> events = gateway.respond(request, owner);
@@ -528,7 +528,7 @@ public final class OrsHandler {
 
     private void onCompactBody(Exchange exchange, byte[] bytes, int length, String owner, RequestLog log) {
         try {
-            CompactRequest request = RequestParser.parseCompact(bytes, length);
+            CompactRequest request = RequestParser.parseCompact(bytes, length, gateway.requestLimits());
             answerWhenDone(exchange, log, gateway.compact(request, owner), OrsJson::writeBytes);
         } catch (OrsException e) {
             log.error(e, false);

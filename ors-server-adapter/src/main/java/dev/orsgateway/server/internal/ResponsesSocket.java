@@ -271,6 +271,7 @@ public final class ResponsesSocket extends Endpoint {
             previousResponseId = previous != null && previous.isTextual() ? previous.asText() : null;
             checkCreate(create);
             create.remove("type");
+            transport.gateway().requestLimits().check(create);
             CreateResponseRequest request = RequestParser.parse(create);
             Flow.Publisher<ResponseEvent> events = transport.gateway().respond(request, owner, cache);
             turn = new Turn(log);
