@@ -1,6 +1,8 @@
 package dev.orsgateway.examples;
 
 import dev.orsgateway.core.OrsGateway;
+import dev.orsgateway.core.RequestLimits;
+import dev.orsgateway.core.json.OrsJson;
 import dev.orsgateway.core.routing.Router;
 import dev.orsgateway.core.spi.ChatCompletionsUpstream;
 import dev.orsgateway.core.spi.ResponseStore;
@@ -102,7 +104,8 @@ public final class StandaloneServer implements AutoCloseable {
                 .store(store)
                 .defaultModel(settings.defaultModel())
                 .maxConcurrentResponses(settings.maxConcurrentResponses())
-                .compactionKey(CompactionKeys.load(settings));
+                .compactionKey(CompactionKeys.load(settings))
+                .requestLimits(settings.requestLimits());
         if (metrics != null) {
             builder.observer(metrics.observer());
         }
@@ -466,6 +469,10 @@ public final class StandaloneServer implements AutoCloseable {
      * @param retention {@code ORS_RETENTION_DAYS}: how long stored responses are kept after they were created
      *     before a background purge deletes them, except those a younger response continues; null (the default)
      *     keeps them forever. OpenAI keeps stored responses 30 days.
+     * @param requestLimits the bounds on what clients send, each a 400 naming the field: {@code ORS_MAX_INPUT_ITEMS},
+     *     {@code ORS_MAX_JSON_DEPTH}, {@code ORS_MAX_STRING_CHARS}, {@code ORS_MAX_INLINE_DATA_CHARS}, {@code
+     *     ORS_MAX_TOOLS}, {@code ORS_MAX_TOOL_BYTES}, {@code ORS_MAX_METADATA_PAIRS}, {@code
+     *     ORS_MAX_METADATA_KEY_CHARS}, {@code ORS_MAX_METADATA_VALUE_CHARS}; defaults {@link RequestLimits#defaults()}
      */
     public record Settings(
             String upstreamUrl,
@@ -486,7 +493,8 @@ public final class StandaloneServer implements AutoCloseable {
             OrsWebSocketConfig webSocket,
             RoutingConfig routing,
             int metricsPort,
-            Duration retention) {
+            Duration retention,
+            RequestLimits requestLimits) {
 
         /** The transports {@code UPSTREAM_TRANSPORT} may name. */
         public static final List<String> TRANSPORTS = List.of("jdk", "jdk-inline", "okhttp");
@@ -529,7 +537,8 @@ public final class StandaloneServer implements AutoCloseable {
                     OrsWebSocketConfig.defaults(),
                     null,
                     -1,
-                    null);
+                    null,
+                    RequestLimits.defaults());
         }
 
         /** Settings with WebSocket mode on, with its default limits. */
@@ -568,7 +577,8 @@ public final class StandaloneServer implements AutoCloseable {
                     OrsWebSocketConfig.defaults(),
                     null,
                     -1,
-                    null);
+                    null,
+                    RequestLimits.defaults());
         }
 
         /** The default upstream: a local Ollama. */
@@ -576,6 +586,7 @@ public final class StandaloneServer implements AutoCloseable {
 
         /** Copies {@code apiKeys}. */
         public Settings {
+            Objects.requireNonNull(requestLimits, "requestLimits");
             Objects.requireNonNull(upstreamUrl, "upstreamUrl");
             Objects.requireNonNull(hostedTools, "hostedTools");
             Objects.requireNonNull(webSocket, "webSocket");
@@ -628,7 +639,8 @@ public final class StandaloneServer implements AutoCloseable {
                     metricsPort(env),
                     blankToNull(env.get("ORS_RETENTION_DAYS")) == null
                             ? null
-                            : Duration.ofDays(positive(env, "ORS_RETENTION_DAYS", 1)));
+                            : Duration.ofDays(positive(env, "ORS_RETENTION_DAYS", 1)),
+                    requestLimits(env));
         }
 
         private static int metricsPort(Map<String, String> env) {
@@ -796,6 +808,27 @@ public final class StandaloneServer implements AutoCloseable {
                         "UPSTREAM_TRANSPORT must be one of " + TRANSPORTS + ", was '" + value + "'");
             }
             return name;
+        }
+
+        /** The {@code ORS_MAX_*} bounds on what clients send; each unset one keeps its default. */
+        private static RequestLimits requestLimits(Map<String, String> env) {
+            RequestLimits d = RequestLimits.defaults();
+            int depth = positive(env, "ORS_MAX_JSON_DEPTH", d.maxNestingDepth());
+            if (depth > OrsJson.MAX_NESTING_DEPTH) {
+                throw new IllegalArgumentException(
+                        "ORS_MAX_JSON_DEPTH can be at most " + OrsJson.MAX_NESTING_DEPTH + ", was " + depth);
+            }
+            return RequestLimits.builder()
+                    .maxInputItems(positive(env, "ORS_MAX_INPUT_ITEMS", d.maxInputItems()))
+                    .maxNestingDepth(depth)
+                    .maxStringLength(positive(env, "ORS_MAX_STRING_CHARS", d.maxStringLength()))
+                    .maxInlineDataLength(positive(env, "ORS_MAX_INLINE_DATA_CHARS", d.maxInlineDataLength()))
+                    .maxTools(positive(env, "ORS_MAX_TOOLS", d.maxTools()))
+                    .maxToolBytes(positive(env, "ORS_MAX_TOOL_BYTES", d.maxToolBytes()))
+                    .maxMetadataPairs(positive(env, "ORS_MAX_METADATA_PAIRS", d.maxMetadataPairs()))
+                    .maxMetadataKeyLength(positive(env, "ORS_MAX_METADATA_KEY_CHARS", d.maxMetadataKeyLength()))
+                    .maxMetadataValueLength(positive(env, "ORS_MAX_METADATA_VALUE_CHARS", d.maxMetadataValueLength()))
+                    .build();
         }
 
         private static int positive(Map<String, String> env, String name, int fallback) {
