@@ -152,7 +152,9 @@ class EventStreamFuzzTest {
             if (line.length == 0) {
                 if (hasData) {
                     byte[] d = data.toByteArray();
-                    events.add(new Event(type, new String(d, 0, d.length - 1, StandardCharsets.UTF_8)));
+                    // An empty event type is the default type, as no event field at all: okhttp-sse says null.
+                    String eventType = type == null || type.isEmpty() ? null : type;
+                    events.add(new Event(eventType, new String(d, 0, d.length - 1, StandardCharsets.UTF_8)));
                 }
                 data.reset();
                 hasData = false;
