@@ -1,6 +1,8 @@
 package dev.orsgateway.examples;
 
 import dev.orsgateway.core.OrsGateway;
+import dev.orsgateway.core.RequestLimits;
+import dev.orsgateway.core.json.OrsJson;
 import dev.orsgateway.core.routing.Router;
 import dev.orsgateway.core.spi.ChatCompletionsUpstream;
 import dev.orsgateway.core.spi.ResponseStore;
@@ -126,7 +128,8 @@ public final class StandaloneServer implements AutoCloseable {
                 .store(store)
                 .defaultModel(settings.defaultModel())
                 .maxConcurrentResponses(settings.maxConcurrentResponses())
-                .compactionKey(CompactionKeys.load(settings));
+                .compactionKey(CompactionKeys.load(settings))
+                .requestLimits(settings.requestLimits());
         if (metrics != null) {
             builder.observer(metrics.observer());
         }
@@ -547,6 +550,10 @@ public final class StandaloneServer implements AutoCloseable {
      * @param writeTimeout {@code ORS_WRITE_TIMEOUT_MS}: how long a write to an event stream may stay blocked (a client
      *     that stopped reading) before the stream is given up and its upstream call cancelled; default 30000, 0 for
      *     none (Jetty's 30 s idle timeout still ends such a connection)
+     * @param requestLimits the bounds on what clients send, each a 400 naming the field: {@code ORS_MAX_INPUT_ITEMS},
+     *     {@code ORS_MAX_JSON_DEPTH}, {@code ORS_MAX_STRING_CHARS}, {@code ORS_MAX_INLINE_DATA_CHARS}, {@code
+     *     ORS_MAX_TOOLS}, {@code ORS_MAX_TOOL_BYTES}, {@code ORS_MAX_METADATA_PAIRS}, {@code
+     *     ORS_MAX_METADATA_KEY_CHARS}, {@code ORS_MAX_METADATA_VALUE_CHARS}; defaults {@link RequestLimits#defaults()}
      */
     public record Settings(
             String upstreamUrl,
@@ -571,7 +578,8 @@ public final class StandaloneServer implements AutoCloseable {
             boolean noAuthentication,
             Path apiKeysFile,
             int apiKeysReloadSeconds,
-            Duration writeTimeout) {
+            Duration writeTimeout,
+            RequestLimits requestLimits) {
 
         /** The default of {@code HOST}: loopback, reachable from this machine only. */
         public static final String DEFAULT_HOST = "127.0.0.1";
@@ -624,7 +632,8 @@ public final class StandaloneServer implements AutoCloseable {
                     false,
                     null,
                     DEFAULT_API_KEYS_RELOAD_SECONDS,
-                    OrsServletConfig.DEFAULT_WRITE_TIMEOUT);
+                    OrsServletConfig.DEFAULT_WRITE_TIMEOUT,
+                    RequestLimits.defaults());
         }
 
         /** Settings with WebSocket mode on, with its default limits. */
@@ -667,7 +676,8 @@ public final class StandaloneServer implements AutoCloseable {
                     false,
                     null,
                     DEFAULT_API_KEYS_RELOAD_SECONDS,
-                    OrsServletConfig.DEFAULT_WRITE_TIMEOUT);
+                    OrsServletConfig.DEFAULT_WRITE_TIMEOUT,
+                    RequestLimits.defaults());
         }
 
         /** The default upstream: a local Ollama. */
@@ -675,6 +685,7 @@ public final class StandaloneServer implements AutoCloseable {
 
         /** Copies {@code apiKeys}. */
         public Settings {
+            Objects.requireNonNull(requestLimits, "requestLimits");
             Objects.requireNonNull(upstreamUrl, "upstreamUrl");
             Objects.requireNonNull(hostedTools, "hostedTools");
             Objects.requireNonNull(webSocket, "webSocket");
@@ -745,7 +756,8 @@ public final class StandaloneServer implements AutoCloseable {
                     noAuthentication(env.get("ORS_AUTH")),
                     apiKeysFile(env),
                     integer(env, "ORS_API_KEYS_RELOAD_SECONDS", DEFAULT_API_KEYS_RELOAD_SECONDS),
-                    writeTimeout(env));
+                    writeTimeout(env),
+                    requestLimits(env));
         }
 
         private static boolean noAuthentication(String value) {
@@ -994,6 +1006,27 @@ public final class StandaloneServer implements AutoCloseable {
                         "UPSTREAM_TRANSPORT must be one of " + TRANSPORTS + ", was '" + value + "'");
             }
             return name;
+        }
+
+        /** The {@code ORS_MAX_*} bounds on what clients send; each unset one keeps its default. */
+        private static RequestLimits requestLimits(Map<String, String> env) {
+            RequestLimits d = RequestLimits.defaults();
+            int depth = positive(env, "ORS_MAX_JSON_DEPTH", d.maxNestingDepth());
+            if (depth > OrsJson.MAX_NESTING_DEPTH) {
+                throw new IllegalArgumentException(
+                        "ORS_MAX_JSON_DEPTH can be at most " + OrsJson.MAX_NESTING_DEPTH + ", was " + depth);
+            }
+            return RequestLimits.builder()
+                    .maxInputItems(positive(env, "ORS_MAX_INPUT_ITEMS", d.maxInputItems()))
+                    .maxNestingDepth(depth)
+                    .maxStringLength(positive(env, "ORS_MAX_STRING_CHARS", d.maxStringLength()))
+                    .maxInlineDataLength(positive(env, "ORS_MAX_INLINE_DATA_CHARS", d.maxInlineDataLength()))
+                    .maxTools(positive(env, "ORS_MAX_TOOLS", d.maxTools()))
+                    .maxToolBytes(positive(env, "ORS_MAX_TOOL_BYTES", d.maxToolBytes()))
+                    .maxMetadataPairs(positive(env, "ORS_MAX_METADATA_PAIRS", d.maxMetadataPairs()))
+                    .maxMetadataKeyLength(positive(env, "ORS_MAX_METADATA_KEY_CHARS", d.maxMetadataKeyLength()))
+                    .maxMetadataValueLength(positive(env, "ORS_MAX_METADATA_VALUE_CHARS", d.maxMetadataValueLength()))
+                    .build();
         }
 
         private static int positive(Map<String, String> env, String name, int fallback) {

@@ -53,9 +53,11 @@ public final class OrsGateway {
     public static final int DEFAULT_MAX_CONCURRENT_RESPONSES = 10_000;
 
     private final Gateway gateway;
+    private final RequestLimits requestLimits;
 
-    private OrsGateway(Gateway gateway) {
+    private OrsGateway(Gateway gateway, RequestLimits requestLimits) {
         this.gateway = gateway;
+        this.requestLimits = requestLimits;
     }
 
     /** A builder; {@link Builder#upstream} (or {@link Builder#router}) and {@link Builder#transcoder} are required. */
@@ -227,6 +229,13 @@ public final class OrsGateway {
         return gateway.router();
     }
 
+    /**
+     * The bounds on what clients send, which transports check on each request's JSON (see {@link RequestLimits}).
+     */
+    public RequestLimits requestLimits() {
+        return requestLimits;
+    }
+
     /** Builds an {@link OrsGateway}. */
     public static final class Builder {
         private Router router;
@@ -241,6 +250,7 @@ public final class OrsGateway {
         private String compactionPrompt = Compactor.DEFAULT_PROMPT;
         private int compactionKeepRecentItems = Compactor.DEFAULT_KEEP_RECENT_ITEMS;
         private ResponseObserver observer = ResponseObserver.NONE;
+        private RequestLimits requestLimits = RequestLimits.defaults();
 
         private Builder() {}
 
@@ -356,6 +366,16 @@ public final class OrsGateway {
             return this;
         }
 
+        /**
+         * The bounds on what clients send (item and tool counts, nesting, string and inline data lengths, tool and
+         * metadata sizes), checked by the servlet on every request over HTTP and WebSocket; {@link
+         * RequestLimits#defaults()} by default.
+         */
+        public Builder requestLimits(RequestLimits limits) {
+            this.requestLimits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
         /** Builds the gateway. */
         public OrsGateway build() {
             if (router == null) {
@@ -367,20 +387,24 @@ public final class OrsGateway {
                         "a transcoder is required: OrsGateway.builder().transcoder(ChatTranscoder.create())");
             }
             ResponseStore effectiveStore = store != null ? store : new InMemoryResponseStore();
-            return new OrsGateway(new Gateway(
-                    router,
-                    effectiveStore,
-                    transcoder,
-                    ids,
-                    clock,
-                    defaultModel,
-                    maxConcurrentResponses,
-                    retryAfter,
-                    new Compactor(
-                            compactionKey != null ? new CompactionCipher(compactionKey) : CompactionCipher.random(),
-                            compactionPrompt,
-                            compactionKeepRecentItems),
-                    observer));
+            return new OrsGateway(
+                    new Gateway(
+                            router,
+                            effectiveStore,
+                            transcoder,
+                            ids,
+                            clock,
+                            defaultModel,
+                            maxConcurrentResponses,
+                            retryAfter,
+                            new Compactor(
+                                    compactionKey != null
+                                            ? new CompactionCipher(compactionKey)
+                                            : CompactionCipher.random(),
+                                    compactionPrompt,
+                                    compactionKeepRecentItems),
+                            observer),
+                    requestLimits);
         }
     }
 }

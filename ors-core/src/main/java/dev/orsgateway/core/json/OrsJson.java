@@ -24,6 +24,12 @@ public final class OrsJson {
     // The spec allows 10 MiB strings and 20 MiB data URLs; Jackson's default cap is 20 M chars per string.
     private static final int MAX_STRING_LENGTH = 64 * 1024 * 1024;
 
+    /**
+     * The deepest nesting of arrays and objects any JSON read here may have (Jackson's default, made explicit): a
+     * ceiling for {@code RequestLimits}, which bounds client requests much lower, and for upstream payloads.
+     */
+    public static final int MAX_NESTING_DEPTH = 1000;
+
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new BlackbirdModule())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -55,6 +61,7 @@ public final class OrsJson {
         MAPPER.getFactory()
                 .setStreamReadConstraints(StreamReadConstraints.builder()
                         .maxStringLength(MAX_STRING_LENGTH)
+                        .maxNestingDepth(MAX_NESTING_DEPTH)
                         .build());
     }
 

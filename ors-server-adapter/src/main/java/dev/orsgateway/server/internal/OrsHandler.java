@@ -547,7 +547,7 @@ public final class OrsHandler {
     private void onBody(Exchange exchange, byte[] bytes, int length, Caller caller, RequestLog log) {
         String owner = caller.owner();
         try {
-            CreateResponseRequest request = RequestParser.parse(bytes, length);
+            CreateResponseRequest request = RequestParser.parse(bytes, length, gateway.requestLimits());
             admit(caller.key(), request.model());
             if (request.isStreaming()) {
                 log.streaming();
@@ -581,7 +581,7 @@ public final class OrsHandler {
 
     private void onCompactBody(Exchange exchange, byte[] bytes, int length, Caller caller, RequestLog log) {
         try {
-            CompactRequest request = RequestParser.parseCompact(bytes, length);
+            CompactRequest request = RequestParser.parseCompact(bytes, length, gateway.requestLimits());
             admit(caller.key(), request.model());
             answerWhenDone(exchange, log, gateway.compact(request, caller.owner()), compacted -> {
                 log.used(compacted.usage());

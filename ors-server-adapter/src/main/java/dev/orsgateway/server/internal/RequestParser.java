@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orsgateway.core.OrsException;
+import dev.orsgateway.core.RequestLimits;
 import dev.orsgateway.core.json.OrsJson;
 import dev.orsgateway.core.model.CompactRequest;
 import dev.orsgateway.core.model.CreateResponseRequest;
@@ -54,6 +55,20 @@ public final class RequestParser {
     /** Parses a {@code /responses/compact} body, as {@link #parse(byte[], int)} does a create body. */
     public static CompactRequest parseCompact(byte[] body, int length) {
         return parse(body, length, COMPACT_READER);
+    }
+
+    /** {@link #parse(byte[], int)}, refusing (400) a request over {@code limits} before it is bound. */
+    public static CreateResponseRequest parse(byte[] body, int length, RequestLimits limits) {
+        JsonNode tree = readTree(body, length);
+        limits.check(tree);
+        return bind(tree, REQUEST_READER);
+    }
+
+    /** {@link #parseCompact(byte[], int)}, refusing (400) a request over {@code limits} before it is bound. */
+    public static CompactRequest parseCompact(byte[] body, int length, RequestLimits limits) {
+        JsonNode tree = readTree(body, length);
+        limits.check(tree);
+        return bind(tree, COMPACT_READER);
     }
 
     /**

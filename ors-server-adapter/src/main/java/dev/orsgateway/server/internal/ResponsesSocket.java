@@ -275,6 +275,7 @@ public final class ResponsesSocket extends Endpoint {
             checkCreate(create);
             admit(create.path("model").isTextual() ? create.get("model").asText() : null);
             create.remove("type");
+            transport.gateway().requestLimits().check(create);
             CreateResponseRequest request = RequestParser.parse(create);
             Flow.Publisher<ResponseEvent> events = transport.gateway().respond(request, owner, cache, log.watch());
             turn = new Turn(log);

@@ -15,9 +15,15 @@ import java.util.Arrays;
  * builds no {@code String} per line: {@link #data()} hands the bytes to the JSON parser as they are. It stops after each
  * event, so the caller parses only as many events as it has room for.
  *
+ * <p>A line or an event's data over {@link #MAX_EVENT_BYTES} ends the parse with {@link EventTooLarge}: an upstream
+ * that never ends a line must not grow the buffers until the heap is gone.
+ *
  * <p>Not thread-safe: one stream, one thread at a time.
  */
 public final class SseParser {
+
+    /** The longest line, and the most data of one event: 64 MiB, the longest string the JSON mapper reads. */
+    public static final int MAX_EVENT_BYTES = 64 * 1024 * 1024;
 
     private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVENT = "event".getBytes(StandardCharsets.US_ASCII);
@@ -33,6 +39,17 @@ public final class SseParser {
     private boolean afterCr;
     private int bomMatched; // bytes of a leading BOM seen so far; -1 once past the start of the stream
     private long lines;
+    private final int maxEventBytes;
+
+    /** A parser with the {@link #MAX_EVENT_BYTES} bound. */
+    public SseParser() {
+        this(MAX_EVENT_BYTES);
+    }
+
+    /** A parser whose lines and events may hold at most {@code maxEventBytes}. */
+    SseParser(int maxEventBytes) {
+        this.maxEventBytes = maxEventBytes;
+    }
 
     /**
      * Reads from {@code buffer} until one event is complete, or the buffer is exhausted.
@@ -40,6 +57,7 @@ public final class SseParser {
      * @param buffer the next bytes of the stream; its position advances past what was consumed
      * @return {@code true} when an event is ready ({@link #data()}, {@link #dataLength()}, {@link #eventType()} describe
      *     it until the next call); {@code false} when the buffer is exhausted without completing one
+     * @throws EventTooLarge when a line or an event's data exceeds the bound; the stream cannot be read further
      */
     public boolean next(ByteBuffer buffer) {
         if (dispatched) {
@@ -142,8 +160,11 @@ public final class SseParser {
         if (length == 0) {
             return;
         }
+        if (lineLength + length > maxEventBytes) {
+            throw new EventTooLarge("an event-stream line longer than " + maxEventBytes + " bytes");
+        }
         if (lineLength + length > line.length) {
-            line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + length));
+            line = Arrays.copyOf(line, Math.min(maxEventBytes, Math.max(line.length * 2, lineLength + length)));
         }
         buffer.get(from, line, lineLength, length);
         lineLength += length;
@@ -194,12 +215,24 @@ public final class SseParser {
     }
 
     private void appendData(int from, int length) {
+        if (dataLength + length + 1 > maxEventBytes) {
+            throw new EventTooLarge("an event-stream event with more than " + maxEventBytes + " bytes of data");
+        }
         if (dataLength + length + 1 > data.length) {
-            data = Arrays.copyOf(data, Math.max(data.length * 2, dataLength + length + 1));
+            data = Arrays.copyOf(data, Math.min(maxEventBytes, Math.max(data.length * 2, dataLength + length + 1)));
         }
         System.arraycopy(line, from, data, dataLength, length);
         dataLength += length;
         data[dataLength++] = '\n';
         hasData = true;
+    }
+
+    /** A line or an event over the parser's bound. */
+    public static final class EventTooLarge extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        EventTooLarge(String message) {
+            super(message);
+        }
     }
 }

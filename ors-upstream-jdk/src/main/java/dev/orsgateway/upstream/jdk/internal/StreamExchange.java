@@ -448,7 +448,14 @@ public final class StreamExchange implements Flow.Subscription {
         if (buffer == null) {
             return false;
         }
-        boolean event = parser.next(buffer);
+        boolean event;
+        try {
+            event = parser.next(buffer);
+        } catch (SseParser.EventTooLarge e) {
+            terminal = errors.badChunk(e.getMessage(), e);
+            pending.clear();
+            return true;
+        }
         if (!buffer.hasRemaining()) {
             pending.poll();
         }

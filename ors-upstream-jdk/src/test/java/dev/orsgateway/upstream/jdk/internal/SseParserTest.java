@@ -129,4 +129,31 @@ class SseParserTest {
         assertThat(parse(bytes, new int[] {7, 10_007, cr - 1, cr}, 2))
                 .containsExactly(new Event(null, big), new Event(null, "b"));
     }
+
+    @Test
+    void aLineThatNeverEndsStopsAtTheBound() {
+        SseParser parser = new SseParser(1024);
+        ByteBuffer piece = ByteBuffer.wrap("x".repeat(100).getBytes(StandardCharsets.US_ASCII));
+        assertThat(parser.next(piece.duplicate())).isFalse(); // "data: " never comes: one endless line
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+                    for (int i = 0; i < 20; i++) {
+                        parser.next(piece.duplicate());
+                    }
+                })
+                .isInstanceOf(SseParser.EventTooLarge.class)
+                .hasMessageContaining("1024");
+    }
+
+    @Test
+    void anEventOfManyLinesStopsAtTheBoundAndOneAtItPasses() {
+        String line = "data: " + "y".repeat(99) + "\n"; // 100 bytes of data with its LF
+        SseParser fits = new SseParser(1000);
+        assertThat(fits.next(ByteBuffer.wrap((line.repeat(10) + "\n").getBytes(StandardCharsets.US_ASCII))))
+                .isTrue();
+        assertThat(fits.dataLength()).isEqualTo(999);
+        SseParser over = new SseParser(1000);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> over.next(ByteBuffer.wrap(line.repeat(11).getBytes(StandardCharsets.US_ASCII))))
+                .isInstanceOf(SseParser.EventTooLarge.class);
+    }
 }

@@ -19,8 +19,14 @@ import okio.Timeout;
  * with an {@code IllegalArgumentException}; the SSE rule that an event without its blank line is dropped still holds.
  * It also drops a leading byte order mark, which the SSE grammar allows and okhttp-sse would read as part of the first
  * field's name (losing the first event).
+ *
+ * <p>It also fails the read (an {@link IOException}, so the stream ends as broken) once a line passes {@link
+ * #MAX_LINE_BYTES}: okhttp-sse reads a line whole, so an upstream that never ends one would otherwise fill the heap.
  */
 final class LineFeedSource implements Source {
+
+    /** The longest line passed on: 64 MiB, the longest string the JSON mapper reads. */
+    static final long MAX_LINE_BYTES = 64L * 1024 * 1024;
 
     private static final ByteString BOM = ByteString.of((byte) 0xEF, (byte) 0xBB, (byte) 0xBF);
 
@@ -32,15 +38,26 @@ final class LineFeedSource implements Source {
     private boolean exhausted;
     private boolean started; // past a possible byte order mark
     private boolean lineEnded; // a line ending was passed on since onLine last ran
+    private final long maxLineBytes;
+    private long lineBytes; // bytes passed on since the last line ending
 
     LineFeedSource(Source delegate) {
-        this(delegate, () -> {});
+        this(delegate, () -> {}, MAX_LINE_BYTES);
     }
 
     /** A source that also runs {@code onLine} after each read that passes on the end of a line. */
     LineFeedSource(Source delegate, Runnable onLine) {
+        this(delegate, onLine, MAX_LINE_BYTES);
+    }
+
+    LineFeedSource(Source delegate, long maxLineBytes) {
+        this(delegate, () -> {}, maxLineBytes);
+    }
+
+    LineFeedSource(Source delegate, Runnable onLine, long maxLineBytes) {
         this.delegate = delegate;
         this.onLine = onLine;
+        this.maxLineBytes = maxLineBytes;
     }
 
     @Override
@@ -97,9 +114,7 @@ final class LineFeedSource implements Source {
             long cr = raw.indexOf((byte) '\r');
             long plain = cr == -1 ? raw.size() : cr;
             if (plain > 0) {
-                if (!lineEnded && raw.indexOf((byte) '\n', 0, plain) != -1) {
-                    lineEnded = true;
-                }
+                countLine(plain);
                 lineOpen = raw.getByte(plain - 1) != '\n';
                 sink.write(raw, plain);
                 written += plain;
@@ -111,9 +126,28 @@ final class LineFeedSource implements Source {
                 lineEnded = true;
                 afterCr = true;
                 lineOpen = false;
+                lineBytes = 0;
             }
         }
         return written;
+    }
+
+    /**
+     * Counts the first {@code length} bytes of {@code raw} into the open line's length, failing past the bound, and
+     * notes whether a line ended among them.
+     */
+    private void countLine(long length) throws IOException {
+        long lastLf = -1;
+        for (long lf = raw.indexOf((byte) '\n', 0, length); lf != -1; lf = raw.indexOf((byte) '\n', lf + 1, length)) {
+            lastLf = lf;
+        }
+        if (lastLf != -1) {
+            lineEnded = true;
+        }
+        lineBytes = lastLf == -1 ? lineBytes + length : length - lastLf - 1;
+        if (lineBytes > maxLineBytes) {
+            throw new IOException("the upstream sent an event-stream line longer than " + maxLineBytes + " bytes");
+        }
     }
 
     @Override

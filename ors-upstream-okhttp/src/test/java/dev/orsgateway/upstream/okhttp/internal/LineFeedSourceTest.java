@@ -73,4 +73,28 @@ class LineFeedSourceTest {
         assertThat(read()).isEmpty();
         assertThat(read("")).isEmpty();
     }
+
+    @Test
+    void aLineThatNeverEndsFailsTheReadAtTheBound() {
+        String piece = "x".repeat(100);
+        String[] pieces = new String[20];
+        java.util.Arrays.fill(pieces, piece);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+                    try (BufferedSource source = Okio.buffer(new LineFeedSource(pieces(pieces), 1024))) {
+                        source.readUtf8();
+                    }
+                })
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("1024");
+    }
+
+    @Test
+    void linesAtTheBoundPassWhateverTheirEndings() throws IOException {
+        String line = "y".repeat(1024);
+        try (BufferedSource source = Okio.buffer(new LineFeedSource(
+                pieces(line + "\n" + line.substring(10), line.substring(0, 10) + "\r\n" + line), 1024))) {
+            assertThat(source.readUtf8())
+                    .isEqualTo(line + "\n" + line.substring(10) + line.substring(0, 10) + "\n" + line + "\n");
+        }
+    }
 }
