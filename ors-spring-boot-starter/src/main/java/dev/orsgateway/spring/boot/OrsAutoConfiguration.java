@@ -1,6 +1,7 @@
 package dev.orsgateway.spring.boot;
 
 import dev.orsgateway.core.OrsGateway;
+import dev.orsgateway.core.RequestLimits;
 import dev.orsgateway.core.routing.Router;
 import dev.orsgateway.core.spi.ChatCompletionsUpstream;
 import dev.orsgateway.core.spi.ResponseObserver;
@@ -124,7 +125,8 @@ public class OrsAutoConfiguration {
                 .router(router)
                 .store(store)
                 .defaultModel(properties.defaultModel())
-                .maxConcurrentResponses(properties.maxConcurrentResponses());
+                .maxConcurrentResponses(properties.maxConcurrentResponses())
+                .requestLimits(requestLimits(properties.limits()));
         if (properties.compactionKey() != null && !properties.compactionKey().isBlank()) {
             byte[] key;
             try {
@@ -142,6 +144,20 @@ public class OrsAutoConfiguration {
         return builder.build();
     }
 
+    private static RequestLimits requestLimits(OrsProperties.Limits limits) {
+        return RequestLimits.builder()
+                .maxInputItems(limits.maxInputItems())
+                .maxNestingDepth(limits.maxNestingDepth())
+                .maxStringLength(limits.maxStringLength())
+                .maxInlineDataLength(limits.maxInlineDataLength())
+                .maxTools(limits.maxTools())
+                .maxToolBytes(limits.maxToolBytes())
+                .maxMetadataPairs(limits.maxMetadataPairs())
+                .maxMetadataKeyLength(limits.maxMetadataKeyLength())
+                .maxMetadataValueLength(limits.maxMetadataValueLength())
+                .build();
+    }
+
     /** The servlet under {@code ors.servlet.path}, asynchronous (every response may stream). */
     @Bean
     @ConditionalOnMissingBean(name = "orsServlet")
@@ -150,6 +166,7 @@ public class OrsAutoConfiguration {
         OrsServletConfig config = OrsServletConfig.builder()
                 .apiKeys(properties.apiKeys())
                 .maxRequestBytes(properties.servlet().maxRequestSize().toBytes())
+                .writeTimeout(properties.servlet().writeTimeout())
                 .webSocket(
                         properties.websocket().enabled()
                                 ? OrsWebSocketConfig.defaults()

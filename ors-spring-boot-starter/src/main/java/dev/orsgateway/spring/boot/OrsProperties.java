@@ -19,6 +19,7 @@ import org.springframework.util.unit.DataSize;
  * @param store where responses are kept
  * @param defaultModel the model for requests that name none; by default such requests are rejected
  * @param maxConcurrentResponses responses in progress at once; one more is answered 429
+ * @param limits bounds on what a client's request may hold, each a 400 naming the field
  * @param apiKeys keys clients must send as Authorization: Bearer; none: no authentication
  * @param compactionKey the base64 of the 32-byte key that seals compaction items, the same on every instance; by
  *     default a key for this run only
@@ -34,6 +35,7 @@ public record OrsProperties(
         @DefaultValue Store store,
         String defaultModel,
         @DefaultValue("10000") int maxConcurrentResponses,
+        @DefaultValue Limits limits,
         @DefaultValue List<String> apiKeys,
         String compactionKey,
         @DefaultValue Servlet servlet,
@@ -157,14 +159,41 @@ public record OrsProperties(
     }
 
     /**
+     * Bounds on what a client's request may hold; a request over one is answered 400 naming the field.
+     *
+     * @param maxInputItems input items
+     * @param maxNestingDepth JSON nesting depth
+     * @param maxStringLength characters of a string (but inline data)
+     * @param maxInlineDataLength characters of an inline image, file or audio (base64 or data: URL)
+     * @param maxTools tools
+     * @param maxToolBytes bytes of one tool's JSON (its schema)
+     * @param maxMetadataPairs metadata pairs
+     * @param maxMetadataKeyLength characters of a metadata key
+     * @param maxMetadataValueLength characters of a metadata value
+     */
+    public record Limits(
+            @DefaultValue("50000") int maxInputItems,
+            @DefaultValue("128") int maxNestingDepth,
+            @DefaultValue("10485760") int maxStringLength,
+            @DefaultValue("33554432") int maxInlineDataLength,
+            @DefaultValue("1024") int maxTools,
+            @DefaultValue("1048576") int maxToolBytes,
+            @DefaultValue("16") int maxMetadataPairs,
+            @DefaultValue("64") int maxMetadataKeyLength,
+            @DefaultValue("512") int maxMetadataValueLength) {}
+
+    /**
      * How the servlet is registered.
      *
      * @param path the servlet's URL mapping; default /v1/*, so the API is at /v1/responses
      * @param maxRequestSize the largest request body; a larger one is answered 413
+     * @param writeTimeout how long a write to an event stream may stay blocked (a client that stopped reading) before
+     *     the stream is given up and its upstream call cancelled; 0 for none
      */
     public record Servlet(
             @DefaultValue("/v1/*") String path,
-            @DefaultValue("32MB") DataSize maxRequestSize) {}
+            @DefaultValue("32MB") DataSize maxRequestSize,
+            @DefaultValue("30s") Duration writeTimeout) {}
 
     /**
      * The spec's WebSocket mode on {@code /responses}, served where the container provides Jakarta WebSocket.

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orsgateway.core.RequestLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
@@ -42,6 +43,16 @@ class ConfigurationMetadataTest {
                         "ors.compaction-key",
                         "ors.servlet.path",
                         "ors.servlet.max-request-size",
+                        "ors.servlet.write-timeout",
+                        "ors.limits.max-input-items",
+                        "ors.limits.max-nesting-depth",
+                        "ors.limits.max-string-length",
+                        "ors.limits.max-inline-data-length",
+                        "ors.limits.max-tools",
+                        "ors.limits.max-tool-bytes",
+                        "ors.limits.max-metadata-pairs",
+                        "ors.limits.max-metadata-key-length",
+                        "ors.limits.max-metadata-value-length",
                         "ors.websocket.enabled");
         properties
                 .values()
@@ -62,5 +73,21 @@ class ConfigurationMetadataTest {
                 .isEqualTo("32MB");
         assertThat(properties.get("ors.retry.retries").path("defaultValue").asInt())
                 .isEqualTo(2);
+        // The defaults the IDE shows are the library's.
+        assertThat(properties
+                        .get("ors.limits.max-string-length")
+                        .path("defaultValue")
+                        .asInt())
+                .isEqualTo(RequestLimits.DEFAULT_MAX_STRING_LENGTH);
+        assertThat(properties
+                        .get("ors.limits.max-inline-data-length")
+                        .path("defaultValue")
+                        .asInt())
+                .isEqualTo(RequestLimits.DEFAULT_MAX_INLINE_DATA_LENGTH);
+        assertThat(properties
+                        .get("ors.limits.max-tool-bytes")
+                        .path("defaultValue")
+                        .asInt())
+                .isEqualTo(RequestLimits.DEFAULT_MAX_TOOL_BYTES);
     }
 }

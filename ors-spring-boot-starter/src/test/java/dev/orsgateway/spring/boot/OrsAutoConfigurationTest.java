@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orsgateway.core.InMemoryResponseStore;
 import dev.orsgateway.core.OrsGateway;
+import dev.orsgateway.core.RequestLimits;
 import dev.orsgateway.core.model.CreateResponseRequest;
 import dev.orsgateway.core.routing.Route;
 import dev.orsgateway.core.routing.Router;
@@ -277,6 +278,9 @@ class OrsAutoConfigurationTest {
     void takesLimitsRetentionAndTheCompactionKeyFromProperties() {
         runner().withPropertyValues(
                         "ors.servlet.max-request-size=4MB",
+                        "ors.servlet.write-timeout=10s",
+                        "ors.limits.max-input-items=100",
+                        "ors.limits.max-tools=8",
                         "ors.store.retention=30d",
                         "ors.compaction-key=" + Base64.getEncoder().encodeToString(new byte[32]))
                 .run(context -> {
@@ -284,6 +288,11 @@ class OrsAutoConfigurationTest {
                     OrsServlet servlet = (OrsServlet)
                             context.getBean(ServletRegistrationBean.class).getServlet();
                     assertThat(servlet.config().maxRequestBytes()).isEqualTo(4L * 1024 * 1024);
+                    assertThat(servlet.config().writeTimeout()).isEqualTo(Duration.ofSeconds(10));
+                    RequestLimits limits = context.getBean(OrsGateway.class).requestLimits();
+                    assertThat(limits.maxInputItems()).isEqualTo(100);
+                    assertThat(limits.maxTools()).isEqualTo(8);
+                    assertThat(limits.maxMetadataPairs()).isEqualTo(RequestLimits.DEFAULT_MAX_METADATA_PAIRS);
                     assertThat(context.getBean(OrsProperties.class).store().retention())
                             .isEqualTo(Duration.ofDays(30));
                     assertThat(context.getBean(OrsProperties.class).toString()).doesNotContain("AAAA");
