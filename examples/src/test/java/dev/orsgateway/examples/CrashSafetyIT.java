@@ -674,7 +674,7 @@ class CrashSafetyIT {
             assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
             JsonNode continuation = OrsJson.mapper().readTree(reply.body());
             assertThat(outputText(continuation)).isEqualTo("You said: " + probe);
-            assertThat(messages(upstreamRequest(mark, probe)))
+            assertThat(upstreamRequest(mark, probe).messageTexts())
                     .as("the conversation %s continues", response.id())
                     .containsExactlyElementsOf(conversation(stored, response.id(), probe));
             return continuation.path("id").asText();
@@ -1016,22 +1016,6 @@ class CrashSafetyIT {
             }
         }
         throw new AssertionError("no upstream request with " + probe);
-    }
-
-    /** The request's messages as "role: text". */
-    private static List<String> messages(RecordedRequest request) {
-        List<String> messages = new ArrayList<>();
-        for (JsonNode message : request.json().path("messages")) {
-            JsonNode content = message.path("content");
-            StringBuilder text = new StringBuilder();
-            if (content.isTextual()) {
-                text.append(content.asText());
-            } else {
-                content.forEach(part -> text.append(part.path("text").asText()));
-            }
-            messages.add(message.path("role").asText() + ": " + text);
-        }
-        return messages;
     }
 
     private static List<String> strings(Statement statement, String sql) throws SQLException {

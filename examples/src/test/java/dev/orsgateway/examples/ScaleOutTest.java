@@ -126,7 +126,7 @@ class ScaleOutTest {
             String answer = "You said: " + question;
             assertThat(outputText(response)).isEqualTo(answer);
             expected.add("user: " + question);
-            assertThat(messages(lastChatRequest(mark))).as("turn %d", turn).containsExactlyElementsOf(expected);
+            assertThat(lastChatRequest(mark).messageTexts()).as("turn %d", turn).containsExactlyElementsOf(expected);
             expected.add("assistant: " + answer);
             previous = response.path("id").asText();
         }
@@ -201,7 +201,7 @@ class ScaleOutTest {
             int mark = upstream.requestCount();
             JsonNode meanwhile = completed(
                     post(second, request("Still there?", continued.path("id").asText(), false)));
-            assertThat(messages(lastChatRequest(mark)))
+            assertThat(lastChatRequest(mark).messageTexts())
                     .containsExactly(
                             "user: Remember the number 7.",
                             "assistant: You said: Remember the number 7.",
@@ -254,7 +254,7 @@ class ScaleOutTest {
             Conversation held = conversations.get(2);
             OpenStream running = OpenStream.open(survivor, request("Hold on.", held.previous, true));
             assertThat(running.readUntil("response.output_text.delta")).isTrue();
-            assertThat(messages(chatRequestWith("Hold on."))).containsExactlyElementsOf(held.next("Hold on."));
+            assertThat(chatRequestWith("Hold on.").messageTexts()).containsExactlyElementsOf(held.next("Hold on."));
 
             // A stream on the victim, continuing a conversation, stalled by its upstream after two chunks: killed
             // there.
@@ -362,7 +362,7 @@ class ScaleOutTest {
             JsonNode response = completed(post(base, request(question, previous, false)));
             String answer = "You said: " + question;
             assertThat(outputText(response)).isEqualTo(answer);
-            assertThat(messages(lastChatRequest(mark))).as(question).containsExactlyElementsOf(next(question));
+            assertThat(lastChatRequest(mark).messageTexts()).as(question).containsExactlyElementsOf(next(question));
             add(question, answer, response.path("id").asText());
             return previous;
         }
@@ -544,22 +544,6 @@ class ScaleOutTest {
                 .toList();
         assertThat(chat).hasSize(1);
         return chat.get(0);
-    }
-
-    /** The request's messages as "role: text". */
-    private static List<String> messages(RecordedRequest request) {
-        List<String> messages = new ArrayList<>();
-        for (JsonNode message : request.json().path("messages")) {
-            JsonNode content = message.path("content");
-            StringBuilder text = new StringBuilder();
-            if (content.isTextual()) {
-                text.append(content.asText());
-            } else {
-                content.forEach(part -> text.append(part.path("text").asText()));
-            }
-            messages.add(message.path("role").asText() + ": " + text);
-        }
-        return messages;
     }
 
     private int count(String sql) throws Exception {

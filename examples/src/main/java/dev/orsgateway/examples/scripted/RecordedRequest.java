@@ -3,6 +3,7 @@ package dev.orsgateway.examples.scripted;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orsgateway.core.chat.ChatCompletionRequest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -120,6 +121,30 @@ public final class RecordedRequest {
      */
     public JsonNode json() {
         return json;
+    }
+
+    /**
+     * The chat request's messages, each as {@code "role: text"} (the text of a content array joined), in order: what
+     * a test compares to check that a conversation reached the upstream whole.
+     *
+     * @return the messages; empty when the body has none
+     */
+    public List<String> messageTexts() {
+        List<String> messages = new ArrayList<>();
+        if (json == null) {
+            return messages;
+        }
+        for (JsonNode message : json.path("messages")) {
+            JsonNode content = message.path("content");
+            StringBuilder text = new StringBuilder();
+            if (content.isTextual()) {
+                text.append(content.asText());
+            } else {
+                content.forEach(part -> text.append(part.path("text").asText()));
+            }
+            messages.add(message.path("role").asText() + ": " + text);
+        }
+        return messages;
     }
 
     /**

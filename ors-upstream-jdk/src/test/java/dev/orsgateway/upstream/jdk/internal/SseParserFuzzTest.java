@@ -7,12 +7,12 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.orsgateway.core.OrsException;
 import dev.orsgateway.core.chat.ChatChunk;
 import dev.orsgateway.core.chat.ChatChunkReader;
+import dev.orsgateway.core.testing.SseGrammar;
+import dev.orsgateway.core.testing.SseGrammar.Event;
 import dev.orsgateway.core.upstream.ChatPayloads;
 import dev.orsgateway.core.upstream.Redactor;
 import dev.orsgateway.core.upstream.UpstreamErrors;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,23 +30,6 @@ class SseParserFuzzTest {
 
     private static final ChatPayloads PAYLOADS = new ChatPayloads(new UpstreamErrors("fuzz", new Redactor(List.of())));
 
-    record Event(String type, byte[] data) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Event e && java.util.Objects.equals(type, e.type) && Arrays.equals(data, e.data);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(data);
-        }
-
-        @Override
-        public String toString() {
-            return type + ":" + new String(data, StandardCharsets.UTF_8);
-        }
-    }
-
     @FuzzTest(maxDuration = "5m")
     void splitsDoNotChangeEvents(FuzzedDataProvider in) {
         boolean direct = in.consumeBoolean();
@@ -62,7 +45,7 @@ class SseParserFuzzTest {
 
         List<Event> whole = parse(bytes, new int[0], false);
         assertThat(parse(bytes, cuts, direct)).isEqualTo(whole);
-        assertThat(whole).isEqualTo(reference(bytes));
+        assertThat(whole).isEqualTo(SseGrammar.events(bytes));
         if (bytes.length <= 256) {
             int[] everyByte = new int[bytes.length];
             for (int i = 0; i < everyByte.length; i++) {
@@ -111,60 +94,6 @@ class SseParserFuzzTest {
             }
             assertThat(buffer.hasRemaining()).isFalse();
             from = to;
-        }
-        return events;
-    }
-
-    /** The HTML standard's event-stream interpretation, written plainly over the whole input at once. */
-    private static List<Event> reference(byte[] bytes) {
-        int start =
-                bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF
-                        ? 3
-                        : 0;
-        List<Event> events = new ArrayList<>();
-        ByteArrayOutputStream data = new ByteArrayOutputStream();
-        boolean hasData = false;
-        String type = null;
-        int i = start;
-        while (i < bytes.length) {
-            int end = i;
-            while (end < bytes.length && bytes[end] != '\n' && bytes[end] != '\r') {
-                end++;
-            }
-            if (end == bytes.length) {
-                break; // an unterminated last line is not a line
-            }
-            byte[] line = Arrays.copyOfRange(bytes, i, end);
-            i = end + (bytes[end] == '\r' && end + 1 < bytes.length && bytes[end + 1] == '\n' ? 2 : 1);
-            if (line.length == 0) {
-                if (hasData) {
-                    byte[] d = data.toByteArray();
-                    events.add(new Event(type, Arrays.copyOf(d, d.length - 1)));
-                }
-                data.reset();
-                hasData = false;
-                type = null;
-                continue;
-            }
-            if (line[0] == ':') {
-                continue;
-            }
-            int colon = 0;
-            while (colon < line.length && line[colon] != ':') {
-                colon++;
-            }
-            String field = new String(line, 0, colon, StandardCharsets.ISO_8859_1);
-            int valueStart = Math.min(line.length, colon + 1);
-            if (valueStart < line.length && line[valueStart] == ' ') {
-                valueStart++;
-            }
-            if (field.equals("data")) {
-                data.write(line, valueStart, line.length - valueStart);
-                data.write('\n');
-                hasData = true;
-            } else if (field.equals("event")) {
-                type = new String(line, valueStart, line.length - valueStart, StandardCharsets.UTF_8);
-            }
         }
         return events;
     }

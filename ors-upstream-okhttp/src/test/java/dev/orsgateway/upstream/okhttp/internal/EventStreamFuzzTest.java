@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import java.io.ByteArrayOutputStream;
+import dev.orsgateway.core.testing.SseGrammar;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -128,59 +128,14 @@ class EventStreamFuzzTest {
         }
     }
 
-    /** The HTML standard's event-stream interpretation, written plainly over the whole input at once. */
+    /**
+     * The reference reading of {@code bytes} ({@link SseGrammar}) as okhttp-sse reports it: text data, and an empty
+     * event type as none at all (both mean the default type).
+     */
     private static List<Event> reference(byte[] bytes) {
-        int start =
-                bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF
-                        ? 3
-                        : 0;
-        List<Event> events = new ArrayList<>();
-        ByteArrayOutputStream data = new ByteArrayOutputStream();
-        boolean hasData = false;
-        String type = null;
-        int i = start;
-        while (i < bytes.length) {
-            int end = i;
-            while (end < bytes.length && bytes[end] != '\n' && bytes[end] != '\r') {
-                end++;
-            }
-            if (end == bytes.length) {
-                break; // an unterminated last line ends no event
-            }
-            byte[] line = Arrays.copyOfRange(bytes, i, end);
-            i = end + (bytes[end] == '\r' && end + 1 < bytes.length && bytes[end + 1] == '\n' ? 2 : 1);
-            if (line.length == 0) {
-                if (hasData) {
-                    byte[] d = data.toByteArray();
-                    // An empty event type is the default type, as no event field at all: okhttp-sse says null.
-                    String eventType = type == null || type.isEmpty() ? null : type;
-                    events.add(new Event(eventType, new String(d, 0, d.length - 1, StandardCharsets.UTF_8)));
-                }
-                data.reset();
-                hasData = false;
-                type = null;
-                continue;
-            }
-            if (line[0] == ':') {
-                continue;
-            }
-            int colon = 0;
-            while (colon < line.length && line[colon] != ':') {
-                colon++;
-            }
-            String field = new String(line, 0, colon, StandardCharsets.UTF_8);
-            int valueStart = Math.min(line.length, colon + 1);
-            if (valueStart < line.length && line[valueStart] == ' ') {
-                valueStart++;
-            }
-            if (field.equals("data")) {
-                data.write(line, valueStart, line.length - valueStart);
-                data.write('\n');
-                hasData = true;
-            } else if (field.equals("event")) {
-                type = new String(line, valueStart, line.length - valueStart, StandardCharsets.UTF_8);
-            }
-        }
-        return events;
+        return SseGrammar.events(bytes).stream()
+                .map(event ->
+                        new Event(event.type() == null || event.type().isEmpty() ? null : event.type(), event.text()))
+                .toList();
     }
 }
