@@ -624,16 +624,7 @@ public final class StandaloneServer implements AutoCloseable {
                     "jdk",
                     TranscoderOptions.HostedTools.DROP,
                     null,
-                    null,
-                    OrsWebSocketConfig.defaults(),
-                    null,
-                    -1,
-                    null,
-                    false,
-                    null,
-                    DEFAULT_API_KEYS_RELOAD_SECONDS,
-                    OrsServletConfig.DEFAULT_WRITE_TIMEOUT,
-                    RequestLimits.defaults());
+                    null);
         }
 
         /** Settings with WebSocket mode on, with its default limits. */

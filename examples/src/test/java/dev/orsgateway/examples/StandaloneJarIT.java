@@ -97,6 +97,13 @@ class StandaloneJarIT {
             assertThat(log)
                     .as("exit " + process.exitValue() + "\n" + String.join("\n", log))
                     .anyMatch(line -> line.contains("ORS Gateway stopped"));
+            // The request's one line: its id, model, the upstream that served it and its tokens, never its text.
+            assertThat(log)
+                    .filteredOn(line -> line.contains("POST /v1/responses -> 200"))
+                    .singleElement()
+                    .satisfies(line -> assertThat(line)
+                            .contains(response.path("id").asText(), "model demo", "upstream default", "tokens ")
+                            .doesNotContain("Hello from the jar", "You said"));
             assertThat(Files.exists(dir.resolve("ors-gateway.db"))).isTrue();
             assertThat(healthCheck(jar, listening))
                     .as("--health-check once it stopped")
